@@ -1,0 +1,28 @@
+// What the resource store needs from its neighbours (validation, search index, event log), injected by main.ts
+// so the store stays one small job: versioned rows in one transaction.
+import type { Bundle, Resource } from '@medplum/fhirtypes';
+import type { Queryable } from '../../db/index.ts';
+import type { RequestActor } from './types.ts';
+
+/** An event the store appends to the outbox in the writer's transaction (see src/events). */
+export interface StoreEvent {
+  topic: string;
+  resourceType: string;
+  resourceId: string;
+  versionId: string;
+  action: 'create' | 'update' | 'delete';
+  actor?: RequestActor;
+}
+
+export interface StoreDeps {
+  /** Checks a resource against the R4 definitions; throws FlauraError 400 listing every issue. */
+  validate(resource: unknown): Resource;
+  /** Replaces the search-index rows of each (rid, resource). */
+  writeIndex(tx: Queryable, items: readonly { rid: number; resource: Resource }[]): Promise<void>;
+  deleteIndex(tx: Queryable, rid: number): Promise<void>;
+  appendEvents(tx: Queryable, events: readonly StoreEvent[]): Promise<void>;
+  search(q: Queryable, resourceType: string | undefined, params: readonly [string, string][], options: { baseUrl: string; lenient?: boolean; compartment?: { resourceType: 'Patient'; id: string } }): Promise<Bundle>;
+  findMatchingIds(q: Queryable, resourceType: string, query: string): Promise<{ rid: number; id: string; versionId: number }[]>;
+  /** Clock, injectable for tests. */
+  now?: () => Date;
+}
