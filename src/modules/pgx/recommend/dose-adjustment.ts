@@ -1,0 +1,78 @@
+// Derives a structured dose adjustment from a recommendation's plain text by ordered, documented rules
+// (docs/methods/pgx-phenotypes.md, "Dose adjustments"); applied once at build time, never per drug.
+
+/** What the guideline tells the prescriber to do with the dose. */
+export interface DoseAdjustment {
+  kind: 'reduce' | 'increase' | 'avoid' | 'standard' | 'titrate';
+  /** Dose as a percentage of the standard dose when the text states one (lower bound of a range). */
+  percentOfStandard?: number;
+  /** The stated range, e.g. [30, 80] for "30–80% of the normal starting dose". */
+  percentRange?: [number, number];
+  /** The sentence the adjustment was read from. */
+  text: string;
+}
+
+const NUM = String.raw`(\d+(?:\.\d+)?)`;
+const RANGE = String.raw`${NUM}(?:\s*(?:-|–|to)\s*${NUM})?\s*%`;
+
+/** Percent patterns, in order: "X% of (the) standard dose", "reduce … by X%", "increase … by X%", "N-fold". */
+const PERCENT_RULES: Array<{ re: RegExp; toPercent: (a: number) => number; kind: DoseAdjustment['kind'] }> = [
+  { re: new RegExp(`${RANGE} of (?:the )?(?:standard|normal|usual|recommended|initial|starting|calculated)`, 'i'), toPercent: (a) => a, kind: 'reduce' },
+  { re: new RegExp(`(?:reduce|decrease|lower)\\w*[^.%]{0,80}?by ${RANGE}`, 'i'), toPercent: (a) => 100 - a, kind: 'reduce' },
+  { re: new RegExp(`increase\\w*[^.%]{0,80}?by ${RANGE}`, 'i'), toPercent: (a) => 100 + a, kind: 'increase' },
+  { re: new RegExp(`(?:reduce|decrease)\\w*[^.]{0,60}?by ${NUM}-fold`, 'i'), toPercent: (a) => 100 / a, kind: 'reduce' },
+];
+
+/** Keyword rules, in order of precedence, tried on the first sentence and then on the whole text. */
+const KIND_RULES: Array<{ kind: DoseAdjustment['kind']; re: RegExp }> = [
+  { kind: 'avoid', re: /\b(avoid|do not use|not recommended|contraindicated|should not be used|(?:use|select|prescribe|choose|consider) (?:an )?alternative)\b/i },
+  { kind: 'reduce', re: /\b(reduced?|decreased?|lower(?:ed)?|lowest)\b[^.]{0,40}\b(dose|dosage|doses|starting)\b|\b(reduce|decrease|lower)\b the (?:starting |initial )?dose/i },
+  { kind: 'increase', re: /\b(increased?|higher)\b[^.]{0,40}\b(dose|dosage|doses)\b/i },
+  { kind: 'titrate', re: /\b(titrat\w*|therapeutic drug monitoring|monitor \w+ (?:levels|concentrations)|TDM)\b/i },
+  { kind: 'standard', re: /\b(standard|normal|usual|recommended|label[- ]recommended)\b[^.]{0,30}\b(dose|dosing|dosage|starting dose)\b|\binitiate therapy with (?:the )?recommended\b/i },
+];
+
+function firstSentence(text: string): string {
+  const m = /^[\s\S]*?[.!?](?=\s|$)/.exec(text.trim());
+  return (m ? m[0] : text).trim();
+}
+
+function percentFrom(sentence: string): Pick<DoseAdjustment, 'percentOfStandard' | 'percentRange' | 'kind'> | undefined {
+  for (const rule of PERCENT_RULES) {
+    const m = rule.re.exec(sentence);
+    if (!m || m[1] === undefined) continue;
+    const a = rule.toPercent(Number(m[1]));
+    const b = m[2] !== undefined ? rule.toPercent(Number(m[2])) : undefined;
+    const kind = rule.kind === 'reduce' && a > 100 ? 'increase' : rule.kind;
+    if (b === undefined) return { kind, percentOfStandard: Math.round(a * 100) / 100 };
+    const lo = Math.min(a, b);
+    const hi = Math.max(a, b);
+    return { kind, percentOfStandard: lo, percentRange: [lo, hi] };
+  }
+  return undefined;
+}
+
+/**
+ * Reads the adjustment from recommendation text: the first sentence decides (a guideline leads with its
+ * action), the whole text is the fallback; a stated percentage refines `reduce`/`increase`. Returns
+ * undefined when no rule fires (e.g. "No recommendation").
+ */
+export function deriveDoseAdjustment(plainText: string): DoseAdjustment | undefined {
+  const first = firstSentence(plainText);
+  for (const scope of [first, plainText]) {
+    for (const rule of KIND_RULES) {
+      if (!rule.re.test(scope)) continue;
+      const sentence = scope === first ? first : sentenceMatching(plainText, rule.re);
+      const pct = rule.kind === 'reduce' || rule.kind === 'increase' || rule.kind === 'titrate' ? percentFrom(sentence) ?? percentFrom(plainText) : undefined;
+      if (pct && rule.kind !== 'titrate') return { ...pct, kind: pct.kind, text: sentence };
+      if (pct && rule.kind === 'titrate') return { ...pct, text: sentence };
+      return { kind: rule.kind, text: sentence };
+    }
+  }
+  return undefined;
+}
+
+function sentenceMatching(text: string, re: RegExp): string {
+  const sentences = text.split(/(?<=[.!?])\s+/);
+  return (sentences.find((s) => re.test(s)) ?? text).trim();
+}
