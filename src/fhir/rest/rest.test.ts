@@ -310,7 +310,7 @@ describe(`FHIR REST on ${testDbKind}`, () => {
         type: 'transaction',
         entry: [
           { resource: patient('AllOrNothing', { identifier: [{ system: 'http://example.org/aon', value: '1' }] }), request: { method: 'POST', url: 'Patient' } },
-          { resource: { ...patient('Broken'), gender: 'nope' } as Patient, request: { method: 'POST', url: 'Patient' } },
+          { resource: { ...patient('Broken'), gender: 'nope' } as unknown as Patient, request: { method: 'POST', url: 'Patient' } },
         ],
       };
       const res = await s.fhir('POST', '', bundle);
