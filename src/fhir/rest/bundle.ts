@@ -5,7 +5,7 @@ import type { Bundle, BundleEntry, BundleEntryResponse, Resource } from '@medplu
 import { errors, FlauraError } from '../../errors.ts';
 import { outcomeForError } from '../outcomes.ts';
 import type { StoreTransaction } from '../store/sql-store.ts';
-import { assertValidId } from '../store/sql-store.ts';
+import type { StoredResource } from '../store/types.ts';
 import type { FhirRouter } from './router.ts';
 import type { FhirRequest, FhirResponse, HttpMethod } from './types.ts';
 
@@ -144,21 +144,55 @@ function collectConditionalReferences(value: unknown, out: Set<string>): void {
   }
 }
 
+function entryError(p: PlannedEntry, err: unknown): unknown {
+  if (!(err instanceof FlauraError)) return err;
+  // A failing entry fails the whole transaction; say which entry.
+  return new FlauraError(err.code, err.status, `Bundle.entry[${p.index}] (${p.method} ${p.entry.request!.url}): ${err.message}`, {
+    issues: err.issues.map((i) => ({ ...i, diagnostics: `Bundle.entry[${p.index}]: ${i.diagnostics}` })),
+    headers: err.headers,
+  });
+}
+
+function createdResponse(s: StoredResource, baseUrl: string): FhirResponse {
+  const { resourceType, id } = s.resource;
+  return {
+    status: 201,
+    headers: { etag: `W/"${s.versionId}"`, 'last-modified': new Date(s.lastUpdated).toUTCString(), location: `${baseUrl}/${resourceType}/${id}/_history/${s.versionId}` },
+    body: s.resource,
+  };
+}
+
 async function processTransaction(router: FhirRouter, req: FhirRequest, planned: PlannedEntry[]): Promise<FhirResponse> {
   const responses = new Array<BundleEntry>(planned.length);
   await router.ctx.store.transaction(async (tx) => {
     const references = await resolveIdentities(router, tx, planned);
     for (const p of planned) if (p.entry.resource) rewriteReferences(p.entry.resource, references);
     const ordered = [...planned].sort((a, b) => PROCESSING_ORDER[a.method]! - PROCESSING_ORDER[b.method]! || a.index - b.index);
+    // New resources (POSTs that matched nothing) are created together: one statement per table, not per entry.
+    const fresh = ordered.filter((p) => p.method === 'POST' && p.entry.resource && assignedIds.has(p) && !matchedExisting.has(p));
+    const freshSet = new Set(fresh);
+    let freshDone = false;
     for (const p of ordered) {
       try {
+        if (freshSet.has(p)) {
+          if (freshDone) continue;
+          freshDone = true;
+          for (const f of fresh) {
+            const resource = f.entry.resource as Resource;
+            if (f.path !== resource.resourceType) throw entryError(f, errors.badRequest('RESOURCE_TYPE_MISMATCH', `The entry resource is a ${resource.resourceType}, but request.url names ${f.path}`));
+          }
+          const created = await tx.createMany(
+            fresh.map((f) => ({ resource: f.entry.resource as Resource, assignedId: assignedIds.get(f)! })),
+            { actor: req.actor, onInvalid: (i, err) => { throw entryError(fresh[i]!, err); } },
+          );
+          fresh.forEach((f, i) => {
+            responses[f.index] = responseEntry(createdResponse(created[i]!, req.baseUrl), req.baseUrl);
+          });
+          continue;
+        }
         responses[p.index] = responseEntry(await handleTransactionEntry(router, tx, p, req), req.baseUrl);
       } catch (err) {
-        if (err instanceof FlauraError) {
-          // A failing entry fails the whole transaction; say which entry.
-          throw new FlauraError(err.code, err.status, `Bundle.entry[${p.index}] (${p.method} ${p.entry.request!.url}): ${err.message}`, { issues: err.issues.map((i) => ({ ...i, diagnostics: `Bundle.entry[${p.index}]: ${i.diagnostics}` })), headers: err.headers });
-        }
-        throw err;
+        throw entryError(p, err);
       }
     }
   });
@@ -217,17 +251,10 @@ async function resolveIdentities(router: FhirRouter, tx: StoreTransaction, plann
 async function handleTransactionEntry(router: FhirRouter, tx: StoreTransaction, p: PlannedEntry, parent: FhirRequest): Promise<FhirResponse> {
   const request = entryRequest(p, parent);
   const assigned = assignedIds.get(p);
-  if (p.method === 'POST' && assigned && p.entry.resource) {
-    // The id was chosen while resolving references; an If-None-Exist match returns the existing resource.
-    if (matchedExisting.has(p)) {
-      const s = await tx.read(p.entry.resource.resourceType, assigned);
-      return { status: 200, headers: { etag: `W/"${s.versionId}"`, 'last-modified': new Date(s.lastUpdated).toUTCString(), location: `${parent.baseUrl}/${s.resource.resourceType}/${assigned}/_history/${s.versionId}` }, body: s.resource };
-    }
-    assertValidId(assigned);
-    const resource = p.entry.resource as Resource;
-    if (p.path !== resource.resourceType) throw errors.badRequest('RESOURCE_TYPE_MISMATCH', `The entry resource is a ${resource.resourceType}, but request.url names ${p.path}`);
-    const s = await tx.create(resource, { assignedId: assigned, actor: parent.actor });
-    return { status: 201, headers: { etag: `W/"${s.versionId}"`, 'last-modified': new Date(s.lastUpdated).toUTCString(), location: `${parent.baseUrl}/${resource.resourceType}/${assigned}/_history/${s.versionId}` }, body: s.resource };
+  if (p.method === 'POST' && assigned && p.entry.resource && matchedExisting.has(p)) {
+    // If-None-Exist matched a stored resource: it is returned, nothing is created (R4 http.html#ccreate).
+    const s = await tx.read(p.entry.resource.resourceType, assigned);
+    return { ...createdResponse(s, parent.baseUrl), status: 200 };
   }
   if (p.method === 'PUT' && assigned && p.entry.resource) {
     const [type] = p.path.split('/');

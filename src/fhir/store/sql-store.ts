@@ -112,6 +112,44 @@ export class StoreTransaction {
     return stored(resource, true);
   }
 
+  /**
+   * Creates many resources with one statement per table (transaction ingest). Ids are pre-assigned by the caller;
+   * `onInvalid` names the failing item when validation throws.
+   */
+  async createMany(items: readonly { resource: Resource; assignedId: string }[], options?: WriteOptions & { onInvalid?: (index: number, err: unknown) => never }): Promise<StoredResource[]> {
+    if (items.length === 0) return [];
+    const lastUpdated = this.now();
+    const resources = items.map((item, index) => {
+      let valid: Resource;
+      try {
+        valid = this.deps.validate(item.resource);
+      } catch (err) {
+        if (options?.onInvalid) options.onInvalid(index, err);
+        throw err;
+      }
+      assertValidId(item.assignedId);
+      return withMeta(valid, item.assignedId, 1, lastUpdated);
+    });
+    const types = resources.map((r) => r.resourceType);
+    const ids = resources.map((r) => r.id!);
+    const contents = resources.map((r) => JSON.stringify(r));
+    const { rows } = await this.q.query<{ rid: number; resource_type: string; id: string }>(
+      `INSERT INTO fhir_resource (resource_type, id, version_id, last_updated, deleted, content)
+       SELECT u.t, u.i, 1, $4, false, u.c::jsonb FROM unnest($1::text[], $2::text[], $3::text[]) AS u(t, i, c)
+       RETURNING rid, resource_type, id`,
+      [types, ids, contents, lastUpdated],
+    );
+    await this.q.query(
+      `INSERT INTO fhir_resource_history (resource_type, id, version_id, last_updated, deleted, method, content)
+       SELECT u.t, u.i, 1, $4, false, 'POST', u.c::jsonb FROM unnest($1::text[], $2::text[], $3::text[]) AS u(t, i, c)`,
+      [types, ids, contents, lastUpdated],
+    );
+    const ridByKey = new Map(rows.map((r) => [`${r.resource_type}/${r.id}`, r.rid]));
+    await this.deps.writeIndex(this.q, resources.map((resource) => ({ rid: ridByKey.get(`${resource.resourceType}/${resource.id}`)!, resource })));
+    for (const resource of resources) this.record(resource, 'create', options);
+    return resources.map((r) => stored(r, true));
+  }
+
   async update<T extends Resource>(input: T, options?: WriteOptions): Promise<StoredResource<T>> {
     const valid = this.deps.validate(input) as T;
     if (!valid.id) throw errors.badRequest('UPDATE_NO_ID', 'An update needs the resource id in the body');
