@@ -2,7 +2,7 @@
 import { deriveDoseAdjustment } from '../../src/modules/pgx/recommend/dose-adjustment.ts';
 import type { GuidelineFile, GuidelineRecommendation } from '../../src/modules/pgx/recommend/guidance-types.ts';
 import { canonicalDiplotype } from '../../src/modules/pgx/phenotype/table.ts';
-import { htmlToMarkdown, markdownToPlain } from './html-to-markdown.ts';
+import { htmlToMarkdown, markdownToPlain } from '../../src/modules/pgx/recommend/html-to-markdown.ts';
 
 interface SourceRecommendation {
   id: string;

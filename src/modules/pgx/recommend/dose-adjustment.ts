@@ -13,11 +13,13 @@ export interface DoseAdjustment {
 }
 
 const NUM = String.raw`(\d+(?:\.\d+)?)`;
-const RANGE = String.raw`${NUM}(?:\s*(?:-|–|to)\s*${NUM})?\s*%`;
+const RANGE = String.raw`${NUM}%?(?:\s*(?:-|–|to)\s*${NUM})?\s*%`;
 
 /** Percent patterns, in order: "X% of (the) standard dose", "reduce … by X%", "increase … by X%", "N-fold". */
 const PERCENT_RULES: Array<{ re: RegExp; toPercent: (a: number) => number; kind: DoseAdjustment['kind'] }> = [
-  { re: new RegExp(`${RANGE} of (?:the )?(?:standard|normal|usual|recommended|initial|starting|calculated)`, 'i'), toPercent: (a) => a, kind: 'reduce' },
+  { re: new RegExp(`${RANGE} of (?:the )?(?:standard|normal|usual|recommended|initial|starting|calculated|lowest)`, 'i'), toPercent: (a) => a, kind: 'reduce' },
+  { re: new RegExp(`${RANGE} (?:reduction|decrease)`, 'i'), toPercent: (a) => 100 - a, kind: 'reduce' },
+  { re: new RegExp(`${NUM} times the (?:standard|normal|usual|recommended)`, 'i'), toPercent: (a) => a * 100, kind: 'reduce' },
   { re: new RegExp(`(?:reduce|decrease|lower)\\w*[^.%]{0,80}?by ${RANGE}`, 'i'), toPercent: (a) => 100 - a, kind: 'reduce' },
   { re: new RegExp(`increase\\w*[^.%]{0,80}?by ${RANGE}`, 'i'), toPercent: (a) => 100 + a, kind: 'increase' },
   { re: new RegExp(`(?:reduce|decrease)\\w*[^.]{0,60}?by ${NUM}-fold`, 'i'), toPercent: (a) => 100 / a, kind: 'reduce' },
@@ -26,14 +28,14 @@ const PERCENT_RULES: Array<{ re: RegExp; toPercent: (a: number) => number; kind:
 /** Keyword rules, in order of precedence, tried on the first sentence and then on the whole text. */
 const KIND_RULES: Array<{ kind: DoseAdjustment['kind']; re: RegExp }> = [
   { kind: 'avoid', re: /\b(avoid|do not use|not recommended|contraindicated|should not be used|(?:use|select|prescribe|choose|consider) (?:an )?alternative)\b/i },
-  { kind: 'reduce', re: /\b(reduced?|decreased?|lower(?:ed)?|lowest)\b[^.]{0,40}\b(dose|dosage|doses|starting)\b|\b(reduce|decrease|lower)\b the (?:starting |initial )?dose/i },
-  { kind: 'increase', re: /\b(increased?|higher)\b[^.]{0,40}\b(dose|dosage|doses)\b/i },
+  { kind: 'reduce', re: /\b(reduced?|reduction|decreased?|lower(?:ed)?|lowest)\b[^.]{0,40}\b(dose|dosage|doses|starting)\b|\b(reduce|decrease|lower)\b the (?:starting |initial )?dose|(?<![\d.])0?\.\d+ times the (?:standard|normal)/i },
+  { kind: 'increase', re: /\b(increased?|higher)\b[^.]{0,40}\b(dose|dosage|doses)\b|\b[1-9](?:\.\d+)? times the (?:standard|normal)/i },
   { kind: 'titrate', re: /\b(titrat\w*|therapeutic drug monitoring|monitor \w+ (?:levels|concentrations)|TDM)\b/i },
-  { kind: 'standard', re: /\b(standard|normal|usual|recommended|label[- ]recommended)\b[^.]{0,30}\b(dose|dosing|dosage|starting dose)\b|\binitiate therapy with (?:the )?recommended\b/i },
+  { kind: 'standard', re: /\b(standard|normal|usual|recommended|label[- ]recommended)\b[^.]{0,30}\b(doses?|dosing|dosage|starting dose)\b|\binitiate therapy with (?:the )?recommended\b/i },
 ];
 
 function firstSentence(text: string): string {
-  const m = /^[\s\S]*?[.!?](?=\s|$)/.exec(text.trim());
+  const m = /^[^\n]*?[.!?](?=\s|$)|^[^\n]+/.exec(text.trim());
   return (m ? m[0] : text).trim();
 }
 
@@ -63,16 +65,14 @@ export function deriveDoseAdjustment(plainText: string): DoseAdjustment | undefi
     for (const rule of KIND_RULES) {
       if (!rule.re.test(scope)) continue;
       const sentence = scope === first ? first : sentenceMatching(plainText, rule.re);
-      const pct = rule.kind === 'reduce' || rule.kind === 'increase' || rule.kind === 'titrate' ? percentFrom(sentence) ?? percentFrom(plainText) : undefined;
-      if (pct && rule.kind !== 'titrate') return { ...pct, kind: pct.kind, text: sentence };
-      if (pct && rule.kind === 'titrate') return { ...pct, text: sentence };
-      return { kind: rule.kind, text: sentence };
+      const pct = rule.kind === 'reduce' || rule.kind === 'increase' ? percentFrom(sentence) ?? percentFrom(plainText) : undefined;
+      return pct ? { ...pct, text: sentence } : { kind: rule.kind, text: sentence };
     }
   }
   return undefined;
 }
 
 function sentenceMatching(text: string, re: RegExp): string {
-  const sentences = text.split(/(?<=[.!?])\s+/);
+  const sentences = text.split(/(?<=[.!?])\s+|\n+/);
   return (sentences.find((s) => re.test(s)) ?? text).trim();
 }

@@ -1,0 +1,110 @@
+// Stage 3 (pure): GeneCall → phenotype(s), activity score and lookup key, exactly as the gene's table defines them.
+import type { GeneCall, GenePhenotype, PgxWarning } from '../model.ts';
+import { derivePhenotype } from './derive.ts';
+import type { PhenotypeKnowledge } from './knowledge.ts';
+import { allelePresencePhenotypes } from './rules/allele-presence.ts';
+import { normaliseCyp2d6Allele } from './rules/cyp2d6-copy-number.ts';
+import { dpydLowestPair } from './rules/dpyd-lowest-function.ts';
+import { g6pdAlleles } from './rules/g6pd-sex.ts';
+import { mtRnr1Allele } from './rules/mt-rnr1-haploid.ts';
+import { activityNumber, parseActivity } from './activity-score.ts';
+import type { PhenotypeTable } from './table.ts';
+import { INDETERMINATE, NO_RESULT } from './types.ts';
+import type { GeneResult, PhenotypeOptions } from './types.ts';
+
+function indeterminate(gene: string, diplotype?: string): GenePhenotype {
+  return { gene, ...(diplotype ? { diplotype } : {}), phenotype: INDETERMINATE, lookupKey: NO_RESULT };
+}
+
+/** Applies the gene-specific allele rules, then derives from the table. */
+function phenotypeOfAlleles(table: PhenotypeTable, gene: string, name: string, raw: string[], options: PhenotypeOptions, warnings: PgxWarning[]): GenePhenotype {
+  let alleles = raw.filter((a) => a.length > 0);
+  if (gene === 'CYP2D6') {
+    alleles = alleles.map((a) => {
+      const n = normaliseCyp2d6Allele(a);
+      if (n.warning) warnings.push(n.warning);
+      return n.allele;
+    });
+  } else if (gene === 'G6PD') {
+    const g = g6pdAlleles(alleles, options.sex);
+    if (g.warning) warnings.push(g.warning);
+    alleles = g.alleles;
+  } else if (gene === 'MT-RNR1') {
+    const m = mtRnr1Allele(alleles);
+    if (m.warning) warnings.push(m.warning);
+    alleles = m.alleles;
+  }
+  if (alleles.length === 0) return indeterminate(gene, name);
+  const unknown = alleles.filter((a) => table.alleles[a] === undefined);
+  if (unknown.length > 0) {
+    warnings.push({ code: 'UNKNOWN_ALLELE', message: `${gene} ${name}: ${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not in the ${gene} phenotype table (version ${table.version}).` });
+    return indeterminate(gene, name);
+  }
+  const entry = derivePhenotype(table, alleles);
+  if (!entry) return indeterminate(gene, name);
+  return { gene, diplotype: name, phenotype: entry.phenotype, lookupKey: entry.lookupKey, ...(entry.activityScore !== undefined && entry.activityScore !== 'n/a' ? { activityScore: entry.activityScore } : {}) };
+}
+
+/** A lab-reported phenotype (outside call without diplotype): an activity score is binned, a phenotype kept. */
+function reportedPhenotype(table: PhenotypeTable | undefined, gene: string, reported: string, warnings: PgxWarning[]): GenePhenotype {
+  const score = parseActivity(reported);
+  if (table?.derivation === 'activity-score' && score) {
+    const n = activityNumber(score);
+    const bin = table.bins?.find((b) => n >= b.min && n <= b.max);
+    return { gene, phenotype: bin?.phenotype ?? INDETERMINATE, activityScore: reported, lookupKey: reported };
+  }
+  if (table?.derivation === 'activity-score') {
+    warnings.push({ code: 'PHENOTYPE_WITHOUT_SCORE', message: `${gene}: the reported phenotype "${reported}" has no activity score; recommendations keyed by activity score cannot be matched.` });
+  }
+  return { gene, phenotype: reported, lookupKey: reported };
+}
+
+function distinct(list: GenePhenotype[]): GenePhenotype[] {
+  const seen = new Set<string>();
+  return list.filter((p) => {
+    const k = `${p.phenotype}\u0000${p.lookupKey}\u0000${p.activityScore ?? ''}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/**
+ * Phenotypes one gene call. Every tied diplotype is phenotyped and every distinct result kept (ambiguous
+ * calls stay ambiguous, with an `AMBIGUOUS_PHENOTYPE` warning); no call → `Indeterminate` / `No Result`.
+ */
+export function phenotypeGene(call: GeneCall, knowledge: PhenotypeKnowledge, options: PhenotypeOptions = {}): GeneResult {
+  const gene = call.gene;
+  const warnings: PgxWarning[] = [];
+  const table = knowledge.tables.get(gene);
+  const presence = knowledge.allelePresence[gene];
+  let phenotypes: GenePhenotype[];
+  if (call.reportedPhenotype && call.diplotypes.length === 0) {
+    phenotypes = [reportedPhenotype(table, gene, call.reportedPhenotype, warnings)];
+  } else if (presence) {
+    phenotypes = call.diplotypes.length === 0
+      ? presence.alleles.map(() => indeterminate(gene))
+      : call.diplotypes.flatMap((d) => allelePresencePhenotypes(gene, presence, [d.allele1, d.allele2], d.name));
+  } else if (!table) {
+    warnings.push({ code: 'GENE_NOT_PHENOTYPED', message: `${gene}: no phenotype table in the data; the call is reported without phenotype.` });
+    phenotypes = [indeterminate(gene, call.diplotypes[0]?.name)];
+  } else if (gene === 'DPYD' && call.diplotypes.length === 0 && (call.haplotypes?.length ?? 0) > 0) {
+    const pair = dpydLowestPair(table, call.haplotypes ?? []);
+    warnings.push({ code: 'DPYD_LOWEST_FUNCTION', message: `DPYD: activity score from the two lowest-function alleles found (${pair.join(', ')}).` });
+    phenotypes = [phenotypeOfAlleles(table, gene, pair.join('/'), pair, options, warnings)];
+  } else if (call.diplotypes.length === 0) {
+    phenotypes = [indeterminate(gene)];
+  } else {
+    phenotypes = call.diplotypes.map((d) => phenotypeOfAlleles(table, gene, d.name, [d.allele1, d.allele2], options, warnings));
+  }
+  phenotypes = distinct(phenotypes);
+  if (!presence && new Set(phenotypes.map((p) => p.lookupKey)).size > 1) {
+    warnings.push({ code: 'AMBIGUOUS_PHENOTYPE', message: `${gene}: the tied diplotypes give different results (${phenotypes.map((p) => `${p.diplotype ?? '?'} → ${p.phenotype}`).join('; ')}); all are kept.` });
+  }
+  return { gene, call, phenotypes, warnings };
+}
+
+/** Phenotypes every call; one result per gene, in the calls' order. */
+export function phenotypeCalls(calls: readonly GeneCall[], knowledge: PhenotypeKnowledge, options: PhenotypeOptions = {}): GeneResult[] {
+  return calls.map((c) => phenotypeGene(c, knowledge, options));
+}
