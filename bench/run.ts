@@ -1,0 +1,22 @@
+// `npm run bench [-- name...]`: runs the named benchmark suites (all by default) and updates BENCHMARKS.md.
+import { writeBenchmarkSection } from './lib.ts';
+import { benchFhir } from './fhir.bench.ts';
+
+/** Each suite returns its markdown section; suites are added here as the product grows. */
+const suites: Record<string, () => Promise<string>> = {
+  fhir: () => benchFhir({ patients: Number(process.env.FLAURA_BENCH_PATIENTS ?? 1000) }),
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const names = wanted.length > 0 ? wanted : Object.keys(suites);
+for (const name of names) {
+  const suite = suites[name];
+  if (!suite) {
+    console.error(`Unknown benchmark '${name}'. Known: ${Object.keys(suites).join(', ')}`);
+    process.exit(2);
+  }
+  console.error(`== ${name}`);
+  const markdown = await suite();
+  writeBenchmarkSection(name, markdown);
+  console.log(markdown);
+}
