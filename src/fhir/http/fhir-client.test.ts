@@ -1,6 +1,6 @@
 // A standard FHIR client from npm (fhir-kit-client) talks to a listening Flaura over real HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Client from 'fhir-kit-client';
+import { Client } from 'fhir-kit-client';
 import type { Bundle, Patient } from '@medplum/fhirtypes';
 import { startTestServer, type TestServer } from '../../../test/test-server.ts';
 import { testDbKind } from '../../../test/test-db.ts';

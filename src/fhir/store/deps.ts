@@ -23,6 +23,8 @@ export interface StoreDeps {
   appendEvents(tx: Queryable, events: readonly StoreEvent[]): Promise<void>;
   search(q: Queryable, resourceType: string | undefined, params: readonly [string, string][], options: { baseUrl: string; lenient?: boolean; compartment?: { resourceType: 'Patient'; id: string } }): Promise<Bundle>;
   findMatchingIds(q: Queryable, resourceType: string, query: string): Promise<{ rid: number; id: string; versionId: number }[]>;
+  /** Encryption at rest of sensitive resources: the stored form, and back (see src/security/encryption). */
+  sealer?: { seal(resource: Resource): Resource; open<T extends Resource>(stored: T): T };
   /** Clock, injectable for tests. */
   now?: () => Date;
 }

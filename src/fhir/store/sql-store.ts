@@ -65,6 +65,16 @@ export class StoreTransaction {
     return this.deps.now ? this.deps.now() : new Date();
   }
 
+  /** The JSON text stored for a resource: encrypted when it is sensitive. */
+  private stored(resource: Resource): string {
+    return JSON.stringify(this.deps.sealer ? this.deps.sealer.seal(resource) : resource);
+  }
+
+  /** A resource from its stored form. */
+  open<T extends Resource>(content: T): T {
+    return this.deps.sealer ? this.deps.sealer.open(content) : content;
+  }
+
   private record(resource: Resource, action: StoreEvent['action'], options?: WriteOptions): void {
     this.events.push({
       topic: `fhir.${resource.resourceType}.${action}`,
@@ -93,7 +103,7 @@ export class StoreTransaction {
   private async insertHistory(resource: Resource | null, resourceType: string, id: string, versionId: number, lastUpdated: Date, method: string): Promise<void> {
     await this.q.query(
       'INSERT INTO fhir_resource_history (resource_type, id, version_id, last_updated, deleted, method, content) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [resourceType, id, versionId, lastUpdated, resource === null, method, resource === null ? null : JSON.stringify(resource)],
+      [resourceType, id, versionId, lastUpdated, resource === null, method, resource === null ? null : this.stored(resource)],
     );
   }
 
@@ -104,7 +114,7 @@ export class StoreTransaction {
     const resource = withMeta(valid, id, 1, lastUpdated);
     const { rows } = await this.q.query<{ rid: number }>(
       'INSERT INTO fhir_resource (resource_type, id, version_id, last_updated, deleted, content) VALUES ($1, $2, 1, $3, false, $4) RETURNING rid',
-      [resource.resourceType, id, lastUpdated, JSON.stringify(resource)],
+      [resource.resourceType, id, lastUpdated, this.stored(resource)],
     );
     await this.insertHistory(resource, resource.resourceType, id, 1, lastUpdated, 'POST');
     await this.deps.writeIndex(this.q, [{ rid: rows[0]!.rid, resource }]);
@@ -132,7 +142,7 @@ export class StoreTransaction {
     });
     const types = resources.map((r) => r.resourceType);
     const ids = resources.map((r) => r.id!);
-    const contents = resources.map((r) => JSON.stringify(r));
+    const contents = resources.map((r) => this.stored(r));
     const { rows } = await this.q.query<{ rid: number; resource_type: string; id: string }>(
       `INSERT INTO fhir_resource (resource_type, id, version_id, last_updated, deleted, content)
        SELECT u.t, u.i, 1, $4, false, u.c::jsonb FROM unnest($1::text[], $2::text[], $3::text[]) AS u(t, i, c)
@@ -166,7 +176,7 @@ export class StoreTransaction {
       const resource = withMeta(valid, valid.id, 1, lastUpdated);
       const { rows } = await this.q.query<{ rid: number }>(
         'INSERT INTO fhir_resource (resource_type, id, version_id, last_updated, deleted, content) VALUES ($1, $2, 1, $3, false, $4) RETURNING rid',
-        [resource.resourceType, resource.id, lastUpdated, JSON.stringify(resource)],
+        [resource.resourceType, resource.id, lastUpdated, this.stored(resource)],
       );
       await this.insertHistory(resource, resource.resourceType, valid.id, 1, lastUpdated, 'PUT');
       await this.deps.writeIndex(this.q, [{ rid: rows[0]!.rid, resource }]);
@@ -177,7 +187,7 @@ export class StoreTransaction {
     const resource = withMeta(valid, valid.id, versionId, lastUpdated);
     await this.q.query(
       'UPDATE fhir_resource SET version_id = $3, last_updated = $4, deleted = false, content = $5 WHERE resource_type = $1 AND id = $2',
-      [resource.resourceType, resource.id, versionId, lastUpdated, JSON.stringify(resource)],
+      [resource.resourceType, resource.id, versionId, lastUpdated, this.stored(resource)],
     );
     await this.insertHistory(resource, resource.resourceType, valid.id, versionId, lastUpdated, 'PUT');
     await this.deps.writeIndex(this.q, [{ rid: current.rid, resource }]);
@@ -216,7 +226,7 @@ export class StoreTransaction {
     if (row.deleted || !row.content) {
       throw new FlauraError('GONE', 410, `${resourceType}/${id} was deleted`, { headers: { etag: formatEtag(row.version_id), 'last-modified': row.last_updated.toUTCString() } });
     }
-    return stored(row.content);
+    return stored(this.open(row.content));
   }
 
   async vread<T extends Resource>(resourceType: string, id: string, versionId: string): Promise<StoredResource<T>> {
@@ -229,7 +239,7 @@ export class StoreTransaction {
     const row = rows[0];
     if (!row) throw errors.notFound(`${resourceType}/${id}/_history/${versionId} is not known`);
     if (row.deleted || !row.content) throw errors.gone(`${resourceType}/${id}/_history/${versionId} is a deletion`);
-    return stored(row.content);
+    return stored(this.open(row.content));
   }
 
   /** Resolves a resource id to its row key and current version (undefined when absent or deleted). */
@@ -296,7 +306,7 @@ export class StoreTransaction {
       resourceType: 'Bundle',
       type: 'history',
       link,
-      entry: page.map((row) => historyEntry(row, options.baseUrl)),
+      entry: page.map((row) => historyEntry({ ...row, content: row.content ? this.open(row.content) : null }, options.baseUrl)),
     };
   }
 }
