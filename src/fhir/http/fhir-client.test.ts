@@ -18,7 +18,7 @@ describe(`fhir-kit-client against Flaura on ${testDbKind}`, () => {
   });
 
   it('reads the CapabilityStatement', async () => {
-    const cs = (await client.capabilityStatement()) as { fhirVersion: string };
+    const cs = (await client.capabilityStatement()) as unknown as { fhirVersion: string };
     expect(cs.fhirVersion).toBe('4.0.1');
   });
 
@@ -32,7 +32,7 @@ describe(`fhir-kit-client against Flaura on ${testDbKind}`, () => {
     expect(read.name?.[0]?.family).toBe('Chikwanha');
     const updated = (await client.update({ resourceType: 'Patient', id: created.id!, body: { ...read, active: true } })) as Patient;
     expect(updated.meta?.versionId).toBe('2');
-    const found = (await client.search({ resourceType: 'Patient', searchParams: { family: 'Chikwanha' } })) as Bundle;
+    const found = (await client.search({ resourceType: 'Patient', searchParams: { family: 'Chikwanha' } })) as unknown as Bundle;
     expect(found.entry?.map((e) => e.resource?.id)).toContain(created.id);
     await client.delete({ resourceType: 'Patient', id: created.id! });
     await expect(client.read({ resourceType: 'Patient', id: created.id! })).rejects.toMatchObject({ response: { status: 410 } });
@@ -45,7 +45,7 @@ describe(`fhir-kit-client against Flaura on ${testDbKind}`, () => {
         type: 'transaction',
         entry: [{ fullUrl: 'urn:uuid:5b1f4c5e-7a3d-4d8e-9f2a-1c2b3d4e5f60', resource: { resourceType: 'Patient', name: [{ family: 'Moyo' }] }, request: { method: 'POST', url: 'Patient' } }],
       },
-    })) as Bundle;
+    })) as unknown as Bundle;
     expect(result.type).toBe('transaction-response');
     expect(result.entry?.[0]?.response?.status).toBe('201');
   });
