@@ -72,6 +72,7 @@ function buildPhenotypes(guidelines: GuidelineFile[]): void {
     licence: 'CPIC content CC0 1.0; CYP3A4 (DPWG via ClinPGx) CC BY-SA 4.0; PharmCAT repository MPL-2.0',
     genes,
     allelePresence: allelePresenceGenes(guidelines, new Set(genes.map((g) => g.gene))),
+    hgnc: readJson<{ genes: Record<string, string> }>(join(import.meta.dirname, 'supplements/hgnc-genes.json')).genes,
   });
 }
 

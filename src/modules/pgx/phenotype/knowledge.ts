@@ -17,12 +17,15 @@ export interface PhenotypeKnowledge {
   version: string;
   tables: ReadonlyMap<string, PhenotypeTable>;
   allelePresence: Readonly<Record<string, AllelePresenceGene>>;
+  /** Gene symbol → HGNC id (`HGNC:2625`), for FHIR gene-studied codings. */
+  hgnc: Readonly<Record<string, string>>;
 }
 
 interface PhenotypeIndex {
   version: string;
   genes: Array<{ gene: string; file: string }>;
   allelePresence: Record<string, AllelePresenceGene>;
+  hgnc: Record<string, string>;
 }
 
 /** The repository's data/pgx folder. */
@@ -39,7 +42,7 @@ export function loadPhenotypeKnowledge(dataDir: string = DEFAULT_PGX_DATA_DIR): 
     const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as PhenotypeIndex;
     const tables = new Map<string, PhenotypeTable>();
     for (const g of index.genes) tables.set(g.gene, JSON.parse(readFileSync(join(dir, g.file), 'utf8')) as PhenotypeTable);
-    const knowledge: PhenotypeKnowledge = { version: index.version, tables, allelePresence: index.allelePresence };
+    const knowledge: PhenotypeKnowledge = { version: index.version, tables, allelePresence: index.allelePresence, hgnc: index.hgnc };
     cache.set(dataDir, knowledge);
     return knowledge;
   } catch (err) {
