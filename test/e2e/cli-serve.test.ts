@@ -1,0 +1,75 @@
+// `flaura serve` as an operator runs it: a real process on the embedded database, one owner per data directory,
+// graceful shutdown that finishes in-flight requests.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDbKind } from '../test-db.ts';
+
+const bin = join(import.meta.dirname, '..', '..', 'bin', 'flaura.js');
+
+function startServe(dataDir: string): { child: ChildProcessWithoutNullStreams; url: Promise<string>; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data', dataDir], { env: { ...process.env, FLAURA_LOG_LEVEL: 'warn' } });
+  let output = '';
+  const url = new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (http:\/\/[^\s]+)/.exec(output);
+      if (match) resolve(match[1]!);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, url, output: () => output, exited };
+}
+
+// One process is enough to check the command; it runs once, not per database.
+describe.runIf(testDbKind === 'pglite')('flaura serve', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'flaura-serve-'));
+  let server: ReturnType<typeof startServe>;
+  let url: string;
+
+  beforeAll(async () => {
+    server = startServe(dataDir);
+    url = await server.url;
+  }, 60_000);
+
+  afterAll(() => {
+    if (server.child.exitCode === null) server.child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('prints its URL and answers /healthz and the FHIR base', async () => {
+    expect(server.output()).toMatch(/FHIR base: http:\/\/127\.0\.0\.1:\d+\/fhir/);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    const metadata = await fetch(`${url}/fhir/metadata`);
+    expect(metadata.status).toBe(200);
+  });
+
+  it('refuses a second server on the same data directory, naming the owner', async () => {
+    const second = startServe(dataDir);
+    await expect(second.url).rejects.toThrow(/in use by process \d+/);
+    expect(await second.exited).not.toBe(0);
+  });
+
+  it('finishes an in-flight request on SIGTERM, then exits 0', async () => {
+    const entries = Array.from({ length: 400 }, (_, i) => ({
+      resource: { resourceType: 'Patient', name: [{ family: `Inflight${i}` }] },
+      request: { method: 'POST', url: 'Patient' },
+    }));
+    const inFlight = fetch(`${url}/fhir`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/fhir+json' },
+      body: JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry: entries }),
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    server.child.kill('SIGTERM');
+    const response = await inFlight;
+    expect(response.status).toBe(200);
+    expect((await response.json()).entry).toHaveLength(400);
+    expect(await server.exited).toBe(0);
+  });
+});
