@@ -64,6 +64,7 @@ function buildPhenotypes(guidelines: GuidelineFile[]): void {
     console.log(`${s.gene}: ${table.sourceRows} rows → ${Object.keys(table.alleles).length} alleles, ${table.derivation}, ${Object.keys(table.overrides).length} overrides`);
   }
   genes.sort((a, b) => a.gene.localeCompare(b.gene));
+  writeJson(join(dir, 'patient-explanations.json'), readJson<unknown>(join(import.meta.dirname, 'supplements/patient-explanations.json')));
   writeJson(join(dir, 'index.json'), {
     format: 1,
     version: phenotypeVersion(genes),
