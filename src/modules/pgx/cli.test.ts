@@ -1,0 +1,88 @@
+// `pgx call` through commander's parseAsync: formats, --out, outside calls, and exit codes on bad input.
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { registerPgxCli } from './cli.ts';
+import type { VcfCaller } from './pipeline.ts';
+import { call } from './test-support/calls.ts';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures');
+const NOW = new Date('2026-11-25T06:00:00Z');
+
+/** Stands in for the VCF reader + matcher: CYP2C19 *2/*2 for the fixture's sample. */
+const fakeCaller: VcfCaller = async (_path, opts) => ({ sample: opts.sample ?? 'NA12878', calls: [call('CYP2C19', '*2/*2'), call('CYP2D6', '*1/*1')], alleleDefinitionsVersion: 'test-defs' });
+
+function program(out: string[], callVcf: VcfCaller | null = fakeCaller): { prog: Command; errors: string[] } {
+  const errors: string[] = [];
+  const prog = new Command().exitOverride().configureOutput({ writeErr: (s) => errors.push(s), writeOut: (s) => out.push(s) });
+  registerPgxCli(prog, { ...(callVcf ? { callVcf } : {}), now: () => NOW, stdout: (t) => out.push(t), progress: false });
+  prog.commands.forEach((c) => c.exitOverride().configureOutput({ writeErr: (s) => errors.push(s) }));
+  prog.commands.flatMap((c) => c.commands).forEach((c) => c.exitOverride().configureOutput({ writeErr: (s) => errors.push(s) }));
+  return { prog, errors };
+}
+
+async function fails(args: string[], callVcf: VcfCaller | null = fakeCaller): Promise<{ exitCode: number; errors: string[] }> {
+  const { prog, errors } = program([], callVcf);
+  try {
+    await prog.parseAsync(['node', 'flaura', ...args]);
+  } catch (e) {
+    if (e instanceof CommanderError) return { exitCode: e.exitCode, errors };
+    throw e;
+  }
+  throw new Error('expected the command to fail');
+}
+
+describe('pgx call', () => {
+  it('prints a JSON report; outside calls override the VCF call of the same gene', async () => {
+    const out: string[] = [];
+    await program(out).prog.parseAsync(['node', 'flaura', 'pgx', 'call', join(FIXTURES, 'sample.vcf'), '--outside-calls', join(FIXTURES, 'outside-calls.tsv'), '--format', 'json']);
+    const report = JSON.parse(out.join('')) as { generatedAt: string; sample: string; dataVersion: { alleleDefinitions: string }; genes: Array<{ gene: string; phenotype: string; source: string; warnings: Array<{ code: string }> }>; drugs: Array<{ drug: string; status: string }> };
+    expect(report.generatedAt).toBe('2026-11-25T06:00:00.000Z');
+    expect(report.sample).toBe('NA12878');
+    expect(report.dataVersion.alleleDefinitions).toBe('test-defs');
+    const cyp2d6 = report.genes.find((g) => g.gene === 'CYP2D6');
+    expect(cyp2d6).toMatchObject({ phenotype: 'Ultrarapid Metabolizer', source: 'outside-call' });
+    expect(cyp2d6?.warnings.map((w) => w.code)).toContain('OUTSIDE_CALL_OVERRIDES');
+    expect(report.genes.map((g) => g.gene)).toEqual(['CYP2C19', 'CYP2D6', 'HLA-B', 'MT-RNR1']);
+    expect(report.drugs.find((d) => d.drug === 'abacavir')?.status).toBe('recommendation');
+    expect(report.drugs.find((d) => d.drug === 'amikacin')?.status).toBe('recommendation');
+  });
+
+  it('writes the report and the patient explanation into --out', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pgx-cli-'));
+    await program([]).prog.parseAsync(['node', 'flaura', 'pgx', 'call', join(FIXTURES, 'sample.vcf'), '--format', 'fhir', '--out', dir, '--sample', 'S-1']);
+    expect((await readdir(dir)).sort()).toEqual(['S-1.fhir.json', 'S-1.patient.txt']);
+    const bundle = JSON.parse(await readFile(join(dir, 'S-1.fhir.json'), 'utf8')) as { resourceType: string; entry: unknown[] };
+    expect(bundle.resourceType).toBe('Bundle');
+    expect(await readFile(join(dir, 'S-1.patient.txt'), 'utf8')).toMatch(/WHAT TO TELL OTHER DOCTORS/);
+  });
+
+  it('runs on outside calls alone with "-" and renders HTML and text', async () => {
+    const html: string[] = [];
+    await program(html, null).prog.parseAsync(['node', 'flaura', 'pgx', 'call', '-', '--outside-calls', join(FIXTURES, 'outside-calls.tsv'), '--format', 'html']);
+    expect(html.join('')).toMatch(/^<!DOCTYPE html>/);
+    const text: string[] = [];
+    await program(text, null).prog.parseAsync(['node', 'flaura', 'pgx', 'call', '-', '--outside-calls', join(FIXTURES, 'outside-calls.tsv')]);
+    expect(text.join('')).toMatch(/abacavir \(HLA-B\)/);
+  });
+
+  it('exits non-zero with a clear message on bad input', async () => {
+    const bad = join(await mkdtemp(join(tmpdir(), 'pgx-cli-')), 'bad.tsv');
+    await writeFile(bad, 'CYP2C19\t*1/*77\n');
+    const r1 = await fails(['pgx', 'call', '-', '--outside-calls', bad]);
+    expect(r1.exitCode).toBe(2);
+    expect(r1.errors.join('')).toMatch(/bad\.tsv line 1: unknown CYP2C19 allele "\*77"/);
+    const r2 = await fails(['pgx', 'call', join(FIXTURES, 'missing.vcf')]);
+    expect(r2.errors.join('')).toMatch(/cannot read VCF file .*missing\.vcf: ENOENT/);
+    const r3 = await fails(['pgx', 'call', join(FIXTURES, 'sample.vcf')], null);
+    expect(r3.exitCode).toBe(3);
+    expect(r3.errors.join('')).toMatch(/not wired/);
+    const r4 = await fails(['pgx', 'call', '-']);
+    expect(r4.errors.join('')).toMatch(/give a VCF file and\/or an outside-call file/);
+    const r5 = await fails(['pgx', 'call', '-', '--format', 'pdf']);
+    expect(r5.exitCode).not.toBe(0);
+    expect(r5.errors.join('')).toMatch(/Allowed choices are json, fhir, html, text/);
+  });
+});
