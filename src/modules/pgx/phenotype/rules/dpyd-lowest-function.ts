@@ -1,4 +1,4 @@
-// DPYD: the activity score comes from the two lowest-function variants found (CPIC DPYD guideline 2017/2024 update).
+// DPYD: the activity score comes from the two lowest-function variants found (CPIC DPYD guideline, Amstutz et al., CPT 2018; as implemented by PharmCAT).
 import { parseActivity } from '../activity-score.ts';
 import type { PhenotypeTable } from '../table.ts';
 

@@ -1,4 +1,4 @@
-// G6PD is X-linked: males are hemizygous (one allele), females have two (CPIC G6PD guideline, 2022).
+// G6PD is X-linked: males are hemizygous (one allele), females have two (CPIC G6PD guideline, Gammal et al., CPT 2023).
 import type { PgxWarning } from '../../model.ts';
 import type { Sex } from '../types.ts';
 

@@ -1,4 +1,4 @@
-// MT-RNR1 is mitochondrial (haploid): one variant decides the aminoglycoside hearing-loss risk (CPIC MT-RNR1 guideline, 2021).
+// MT-RNR1 is mitochondrial (haploid): one variant decides the aminoglycoside hearing-loss risk (CPIC MT-RNR1 guideline, McDermott et al., CPT 2022).
 import type { PgxWarning } from '../../model.ts';
 
 /**
