@@ -16,7 +16,8 @@ const SUPPLEMENTS: Partial<Record<'CPIC' | 'DPWG', Supplement[]>> = {
   CPIC: [readJson<Supplement>(join(import.meta.dirname, 'supplements/cpic-warfarin-2017.json'))],
 };
 
-const OUT = join(import.meta.dirname, '../../data/pgx');
+/** Output folder; PGX_OUT_DIR lets the reproducibility test build into a temporary folder. */
+const OUT = process.env.PGX_OUT_DIR ?? join(import.meta.dirname, '../../data/pgx');
 
 function writeJson(path: string, value: unknown): void {
   writeFileSync(path, JSON.stringify(value, null, 1) + '\n');

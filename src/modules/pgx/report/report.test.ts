@@ -135,3 +135,17 @@ describe('patient explanation', () => {
     }
   });
 });
+
+describe('FHIR bundle against the R4 definitions', () => {
+  it('every resource uses only defined elements with the right cardinality and required elements', async () => {
+    const { fhirShapeProblems } = await import('../test-support/fhir-shape.ts');
+    const bundle = toFhirBundle(result, NOW, loadPhenotypeKnowledge().hgnc);
+    expect(fhirShapeProblems(bundle)).toEqual([]);
+    // the checker itself catches mistakes
+    expect(fhirShapeProblems({ resourceType: 'Observation', status: 'final', code: { text: 'x' }, valueFoo: 1, component: {} })).toEqual([
+      'Observation.valueFoo: type Foo not allowed',
+      'Observation.component: expected an array',
+    ]);
+    expect(fhirShapeProblems({ resourceType: 'Observation', code: { coding: { code: 1 } } })).toEqual(['Observation.status: required', 'Observation.code.coding: expected an array']);
+  });
+});
