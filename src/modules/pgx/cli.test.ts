@@ -68,6 +68,21 @@ describe('pgx call', () => {
     expect(text.join('')).toMatch(/abacavir \(HLA-B\)/);
   });
 
+  it('passes --all-matches and --sample to the VCF caller and drives the progress bar', async () => {
+    const seen: Array<{ sample?: string; allMatches: boolean; progress: boolean }> = [];
+    const caller: VcfCaller = async (path, opts) => {
+      opts.onProgress?.(3 * 1048576, 4 * 1048576);
+      seen.push({ ...(opts.sample ? { sample: opts.sample } : {}), allMatches: opts.allMatches, progress: opts.onProgress !== undefined });
+      return fakeCaller(path, opts);
+    };
+    const out: string[] = [];
+    const prog = new Command().exitOverride();
+    registerPgxCli(prog, { callVcf: caller, now: () => NOW, stdout: (t) => out.push(t), progress: true });
+    await prog.parseAsync(['node', 'flaura', 'pgx', 'call', join(FIXTURES, 'sample.vcf'), '--all-matches', '--sample', 'NA12878', '--format', 'text']);
+    expect(seen).toEqual([{ sample: 'NA12878', allMatches: true, progress: true }]);
+    expect(out.join('')).toMatch(/CYP2C19\s+\*2\/\*2\s+Poor Metabolizer/);
+  });
+
   it('exits non-zero with a clear message on bad input', async () => {
     const bad = join(await mkdtemp(join(tmpdir(), 'pgx-cli-')), 'bad.tsv');
     await writeFile(bad, 'CYP2C19\t*1/*77\n');

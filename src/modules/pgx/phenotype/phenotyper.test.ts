@@ -95,6 +95,11 @@ describe('phenotypeGene', () => {
     expect(r.warnings[0]?.code).toBe('UNKNOWN_ALLELE');
   });
 
+  it('a reported HLA allele status is used as the lookup key', () => {
+    const r = phenotypeGene({ ...call('HLA-B'), source: 'outside-call', reportedPhenotype: '*57:01 positive' }, k);
+    expect(r.phenotypes).toEqual([{ gene: 'HLA-B', phenotype: '*57:01 positive', lookupKey: '*57:01 positive' }]);
+  });
+
   it('a reported activity score is binned; a reported phenotype kept', () => {
     const cyp2d6 = phenotypeGene({ ...call('CYP2D6'), source: 'outside-call', reportedPhenotype: '0.5' }, k);
     expect(cyp2d6.phenotypes[0]).toMatchObject({ phenotype: 'Intermediate Metabolizer', lookupKey: '0.5' });

@@ -6,9 +6,9 @@ import { tableChecksum } from './checksum.ts';
 import { canonicalRow, derivePhenotype, enumerateDiplotypes } from './derive.ts';
 import { loadPhenotypeKnowledge } from './knowledge.ts';
 import { canonicalDiplotype } from './table.ts';
+import { PHENOTYPE_SOURCES, SOURCE_DIR } from '../../../../scripts/pgx-data/source-paths.ts';
 
 const knowledge = loadPhenotypeKnowledge();
-const SOURCE = '/work/shared/reference/pgx/pharmcat';
 
 describe('compact phenotype tables', () => {
   for (const [gene, table] of knowledge.tables) {
@@ -24,10 +24,9 @@ describe('compact phenotype tables', () => {
   }
 
   // When the reference copy is present, compare row by row too (the checksum alone proves it otherwise).
-  const files: Record<string, string> = { CYP2D6: 'gene-phenotypes-older/CYP2D6.cpic.2024-08-27.json', DPYD: 'gene-phenotypes/DPYD.json', CYP2C19: 'gene-phenotypes/CYP2C19.json', CYP2C9: 'gene-phenotypes/CYP2C9.json', G6PD: 'gene-phenotypes-older/G6PD.cpic.2023-08-08.json', SLCO1B1: 'gene-phenotypes/SLCO1B1.json' };
-  for (const [gene, file] of Object.entries(files)) {
-    it.skipIf(!existsSync(join(SOURCE, file)))(`${gene}: every source row maps to its phenotype, activity score and lookup key`, () => {
-      const src = JSON.parse(readFileSync(join(SOURCE, file), 'utf8')) as { diplotypes: Array<{ diplotypekey: Record<string, number>; generesult: string; lookupkey: string; activityScore?: string | null }> };
+  for (const { gene, file } of PHENOTYPE_SOURCES) {
+    it.skipIf(!existsSync(join(SOURCE_DIR, file)))(`${gene}: every source row maps to its phenotype, activity score and lookup key`, () => {
+      const src = JSON.parse(readFileSync(join(SOURCE_DIR, file), 'utf8')) as { diplotypes: Array<{ diplotypekey: Record<string, number>; generesult: string; lookupkey: string; activityScore?: string | null }> };
       const table = knowledge.tables.get(gene);
       if (!table) throw new Error(gene);
       for (const row of src.diplotypes) {
