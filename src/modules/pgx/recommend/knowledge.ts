@@ -26,6 +26,7 @@ export interface GuidanceKnowledge {
   /** Guideline files per drug name (CPIC first, then DPWG). */
   byDrug: ReadonlyMap<string, GuidelineFile[]>;
   drugs: PgxDrug[];
+  drugByName: ReadonlyMap<string, PgxDrug>;
 }
 
 function readSource(dir: string): { index: GuidanceIndex; files: GuidelineFile[] } {
@@ -70,6 +71,7 @@ export function loadGuidanceKnowledge(dataDir: string = DEFAULT_PGX_DATA_DIR, op
     ...(dpwg ? { dpwg: dpwg.index } : {}),
     byDrug,
     drugs: [...drugs.values()].sort((a, b) => a.name.localeCompare(b.name)),
+    drugByName: drugs,
   };
   cache.set(key, knowledge);
   return knowledge;

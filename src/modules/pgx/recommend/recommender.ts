@@ -58,13 +58,12 @@ function matchFile(file: GuidelineFile, drug: string, keys: Map<string, Set<stri
 }
 
 /** Recommendations for one drug from every guideline that covers it (multi-gene rows must match on all genes). */
-export function recommendDrug(drug: string, genes: readonly GeneResult[], knowledge: GuidanceKnowledge): DrugResult {
+export function recommendDrug(drug: string, genes: readonly GeneResult[], knowledge: GuidanceKnowledge, keys: Map<string, Set<string>> = patientKeys(genes)): DrugResult {
   const files = knowledge.byDrug.get(drug) ?? [];
-  const keys = patientKeys(genes);
   const allGenes = [...new Set(files.flatMap((f) => f.genes))].sort();
   const matched = files.flatMap((f) => matchFile(f, drug, keys));
   const warnings: PgxWarning[] = [];
-  const info = knowledge.drugs.find((d) => d.name === drug);
+  const info = knowledge.drugByName.get(drug);
   if (info?.outdated) {
     warnings.push({ code: 'OUTDATED_GUIDANCE', message: `CPIC updated the ${drug} recommendations after this data (${info.outdated.changes.map((c) => `${c.date}: ${c.note}`).join('; ')}); check the current guideline.` });
   }
@@ -82,5 +81,6 @@ export function recommendDrug(drug: string, genes: readonly GeneResult[], knowle
 
 /** Every drug with guidance in the data, in name order. */
 export function recommendAll(genes: readonly GeneResult[], knowledge: GuidanceKnowledge): DrugResult[] {
-  return knowledge.drugs.map((d) => recommendDrug(d.name, genes, knowledge));
+  const keys = patientKeys(genes);
+  return knowledge.drugs.map((d) => recommendDrug(d.name, genes, knowledge, keys));
 }
