@@ -99,7 +99,11 @@ function implicationObservation(ctx: Ctx, drug: string, m: MatchedRecommendation
     },
     component: components,
     derivedFrom: from,
-    note: [{ text: r.text }, ...r.implications.map((text) => ({ text: `Implication: ${text}` }))],
+    note: [
+      { text: r.text },
+      ...r.implications.map((text) => ({ text: `Implication: ${text}` })),
+      { text: `Source: ${m.guidelineName} (${m.url})${m.source === 'DPWG' ? ' — DPWG annotation © ClinPGx/PharmGKB, CC BY-SA 4.0' : ' — CPIC, CC0 1.0'}` },
+    ],
   });
 }
 

@@ -82,6 +82,12 @@ describe('FHIR bundle', () => {
     expect(implication?.derivedFrom?.map((r) => r.reference)).toContain(observations.includes(phenotype as Observation) ? (bundle.entry?.find((e) => e.resource === phenotype)?.fullUrl as string) : '');
   });
 
+  it('credits the source of every implication (DPWG is CC BY-SA 4.0)', () => {
+    const notes = observations.filter((o) => o.meta?.profile?.[0]?.endsWith('therapeutic-implication')).map((o) => o.note?.at(-1)?.text ?? '');
+    expect(notes.some((n) => /DPWG annotation © ClinPGx\/PharmGKB, CC BY-SA 4\.0/.test(n))).toBe(true);
+    expect(notes.every((n) => /^Source: Annotation of (CPIC|DPWG) Guideline/.test(n))).toBe(true);
+  });
+
   it('is deterministic for the same input', () => {
     expect(toFhirBundle(result, NOW, loadPhenotypeKnowledge().hgnc)).toEqual(bundle);
   });
