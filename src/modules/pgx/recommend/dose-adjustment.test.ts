@@ -17,6 +17,7 @@ describe('deriveDoseAdjustment', () => {
     ['Use 0.7 times the standard dose.', 'reduce', 70],
     ['Initiate therapy with recommended starting dose.', 'standard', undefined],
     ['Use aminoglycoside antibiotics at standard doses for the shortest feasible course.', 'standard', undefined],
+    ['No adjustments needed from typical dosing strategies. Subsequent doses should be adjusted according to therapeutic drug monitoring.', 'standard', undefined],
     ['Subsequent doses should be adjusted according to therapeutic drug monitoring, response, and side effects.', 'titrate', undefined],
   ] as const)('%s → %s %s', (text, kind, pct) => {
     const d = deriveDoseAdjustment(text);

@@ -31,7 +31,7 @@ const KIND_RULES: Array<{ kind: DoseAdjustment['kind']; re: RegExp }> = [
   { kind: 'reduce', re: /\b(reduced?|reduction|decreased?|lower(?:ed)?|lowest)\b[^.]{0,40}\b(dose|dosage|doses|starting)\b|\b(reduce|decrease|lower)\b the (?:starting |initial )?dose|(?<![\d.])0?\.\d+ times the (?:standard|normal)/i },
   { kind: 'increase', re: /\b(increased?|higher)\b[^.]{0,40}\b(dose|dosage|doses)\b|\b[1-9](?:\.\d+)? times the (?:standard|normal)/i },
   { kind: 'titrate', re: /\b(titrat\w*|therapeutic drug monitoring|monitor \w+ (?:levels|concentrations)|TDM)\b/i },
-  { kind: 'standard', re: /\b(standard|normal|usual|recommended|label[- ]recommended)\b[^.]{0,30}\b(doses?|dosing|dosage|starting dose)\b|\binitiate therapy with (?:the )?recommended\b/i },
+  { kind: 'standard', re: /\b(standard|normal|usual|typical|recommended|label[- ]recommended)\b[^.]{0,30}\b(doses?|dosing|dosage|starting dose)\b|\binitiate therapy with (?:the )?recommended\b|\bno (?:dose |dosing )?adjustments? (?:is |are )?(?:needed|necessary|required)\b/i },
 ];
 
 function firstSentence(text: string): string {

@@ -30,27 +30,34 @@ function fill(template: string, values: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (m, k: string) => values[k] ?? m);
 }
 
-/** Builds the explanation; genes with an allele-presence result are explained once per allele found. */
+/** The patient-facing action for a drug: CPIC's rows when it has any for this patient, else DPWG's; most cautious kind. */
+function drugKind(d: PgxResult['drugs'][number]): DoseAdjustment['kind'] | 'other' {
+  const cpic = d.recommendations.filter((m) => m.source === 'CPIC');
+  const rows = cpic.length > 0 ? cpic : d.recommendations;
+  const kinds = rows.map((m) => m.recommendation.doseAdjustment?.kind).filter((k): k is DoseAdjustment['kind'] => k !== undefined);
+  return CAUTION.find((c) => kinds.includes(c)) ?? 'other';
+}
+
+/**
+ * Builds the explanation. A medicine is "affected" when its advice is anything but the usual dose; a gene
+ * lists the affected medicines whose matched rows are keyed on that gene. Allele-presence genes explain the
+ * alleles found (negatives only when nothing was found).
+ */
 export function patientExplanation(result: PgxResult, templates: PatientTemplates): PatientExplanation {
   const phenotypeRules = templates.phenotypes.map((p) => ({ re: new RegExp(p.match), text: p.text }));
-  const affected = result.drugs.filter((d) => d.status === 'recommendation');
+  const affected = result.drugs
+    .filter((d) => d.status === 'recommendation')
+    .map((d) => ({ drug: d, kind: drugKind(d) }))
+    .filter((x) => x.kind !== 'standard');
   const genes = result.genes.map((g) => {
     const relevant = g.phenotypes.filter((p) => !/negative$|non-carrier$/.test(p.lookupKey));
     const shown = relevant.length > 0 ? relevant : g.phenotypes.slice(0, 1);
     const meanings = [...new Set(shown.map((p) => fill(phenotypeRules.find((r) => r.re.test(p.phenotype) || r.re.test(p.lookupKey))?.text ?? templates.defaultPhenotype, { allele: p.lookupKey.split(' ')[0] ?? '' })))];
-    const drugs = affected.filter((d) => d.genes.includes(g.gene)).map((d) => d.drug);
+    const drugs = affected.filter((x) => x.drug.recommendations.some((m) => g.gene in m.lookupKey)).map((x) => x.drug.drug);
     const affects = drugs.length > 0 ? ` ${templates.affects}` : '';
     return { gene: g.gene, result: [...new Set(shown.map((p) => p.phenotype))].join(' or '), text: `${templates.genes[g.gene] ?? templates.defaultGene} ${meanings.join(' ')}${affects}`, medicines: drugs };
   });
-  const medicines = affected.flatMap((d) => {
-    // CPIC's advice when it has any for this patient, else DPWG's; the most cautious kind among those rows.
-    const cpic = d.recommendations.filter((m) => m.source === 'CPIC');
-    const rows = cpic.length > 0 ? cpic : d.recommendations;
-    const kinds = rows.map((m) => m.recommendation.doseAdjustment?.kind).filter((k): k is DoseAdjustment['kind'] => k !== undefined);
-    const kind = CAUTION.find((c) => kinds.includes(c));
-    if (kind === 'standard') return [];
-    return [{ drug: d.drug, text: templates.drug[kind ?? 'other'] }];
-  });
+  const medicines = affected.map((x) => ({ drug: x.drug.drug, text: templates.drug[x.kind] }));
   return { genes, medicines, tellOthers: templates.tellOthers };
 }
 

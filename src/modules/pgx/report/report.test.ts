@@ -120,6 +120,9 @@ describe('patient explanation', () => {
   it('explains each gene and each affected medicine', () => {
     expect(e.genes.map((g) => g.gene)).toEqual(['CYP2C19', 'CYP2D6', 'CYP2C9', 'DPYD', 'HLA-B', 'SLCO1B1', 'TPMT']);
     expect(e.genes.find((g) => g.gene === 'HLA-B')?.text).toMatch(/You carry the \*57:01 type/);
+    // only medicines whose advice changes, keyed on this gene (allopurinol/carbamazepine stay usual for *58:01/*15:02 negative)
+    expect(e.genes.find((g) => g.gene === 'HLA-B')?.medicines).toEqual(['abacavir', 'flucloxacillin']);
+    expect(e.medicines.some((m) => m.drug === 'allopurinol')).toBe(false);
     expect(e.medicines.find((m) => m.drug === 'codeine')?.text).toBe('This medicine may not be a good choice for you. Your doctor may pick a different one.');
     expect(e.medicines.find((m) => m.drug === 'fluorouracil')?.text).toBe('You may need a lower dose than most people.');
     expect(e.tellOthers).toMatch(/Show it to every doctor/);
