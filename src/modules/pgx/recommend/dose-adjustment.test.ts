@@ -18,12 +18,22 @@ describe('deriveDoseAdjustment', () => {
     ['Initiate therapy with recommended starting dose.', 'standard', undefined],
     ['Use aminoglycoside antibiotics at standard doses for the shortest feasible course.', 'standard', undefined],
     ['No adjustments needed from typical dosing strategies. Subsequent doses should be adjusted according to therapeutic drug monitoring.', 'standard', undefined],
+    ['Monitoring by the anticoagulation clinic:\n\n- recommend to use 50% of the standard initial dose', 'reduce', 50],
+    ['1. The loading dose does not need to be adjusted.\n2. For the other doses, use 40% of the standard dose.', 'reduce', 40],
+    ['Use the maximum dose as a target dose. If the effectiveness is still insufficient: increase the dose to 2.5 times the standard dose or choose an alternative.', 'increase', 250],
+    ['Increase starting dose 1.5 to 2 times recommended starting dose.', 'increase', 150],
+    ['Prescriber should be aware of possible increased risk for myopathy especially for 40mg dose.', undefined, undefined],
+    ['Tafenoquine safety has been established for a G6PD enzyme activity ≥70% of normal.', undefined, undefined],
+    ['Start with the normal initial dose, bearing in mind that an increase in this dose probably will not be required.', 'standard', undefined],
+    ['Use a 4-fold higher dose.', 'increase', 400],
+    ['Avoid standard dose clopidogrel if possible.', 'avoid', undefined],
+    ['Avoid moderate and strong CYP2D6 inhibitors. Initiate therapy with recommended standard of care dosing (tamoxifen 20 mg/day).', 'standard', undefined],
     ['Subsequent doses should be adjusted according to therapeutic drug monitoring, response, and side effects.', 'titrate', undefined],
   ] as const)('%s → %s %s', (text, kind, pct) => {
     const d = deriveDoseAdjustment(text);
     expect(d?.kind).toBe(kind);
     expect(d?.percentOfStandard).toBe(pct);
-    expect(d?.text.length).toBeGreaterThan(0);
+    if (kind) expect(d?.text.length).toBeGreaterThan(0);
   });
 
   it('keeps a stated range and decides on the first line of a multi-paragraph text', () => {

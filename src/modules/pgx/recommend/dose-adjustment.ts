@@ -14,29 +14,47 @@ export interface DoseAdjustment {
 
 const NUM = String.raw`(\d+(?:\.\d+)?)`;
 const RANGE = String.raw`${NUM}%?(?:\s*(?:-|–|to)\s*${NUM})?\s*%`;
+/** "…of the standard/normal/… (starting/initial/…) dose": the dose the percentage refers to (not e.g. "70% of normal activity"). */
+const DOSE_REF = String.raw`(?:the )?(?:standard|normal|usual|recommended|initial|starting|calculated|lowest)(?:\s+[\w-]+){0,2}?\s+dos(?:e|es|ing|age)\b`;
 
 /** Percent patterns, in order: "X% of (the) standard dose", "reduce … by X%", "increase … by X%", "N-fold". */
 const PERCENT_RULES: Array<{ re: RegExp; toPercent: (a: number) => number; kind: DoseAdjustment['kind'] }> = [
-  { re: new RegExp(`${RANGE} of (?:the )?(?:standard|normal|usual|recommended|initial|starting|calculated|lowest)`, 'i'), toPercent: (a) => a, kind: 'reduce' },
+  { re: new RegExp(`${RANGE} of ${DOSE_REF}`, 'i'), toPercent: (a) => a, kind: 'reduce' },
   { re: new RegExp(`${RANGE} (?:reduction|decrease)`, 'i'), toPercent: (a) => 100 - a, kind: 'reduce' },
-  { re: new RegExp(`${NUM} times the (?:standard|normal|usual|recommended)`, 'i'), toPercent: (a) => a * 100, kind: 'reduce' },
+  { re: new RegExp(`${NUM}(?:\\s*(?:-|–|to)\\s*${NUM})? times (?:the )?(?:standard|normal|usual|recommended)`, 'i'), toPercent: (a) => a * 100, kind: 'reduce' },
   { re: new RegExp(`(?:reduce|decrease|lower)\\w*[^.%]{0,80}?by ${RANGE}`, 'i'), toPercent: (a) => 100 - a, kind: 'reduce' },
   { re: new RegExp(`increase\\w*[^.%]{0,80}?by ${RANGE}`, 'i'), toPercent: (a) => 100 + a, kind: 'increase' },
   { re: new RegExp(`(?:reduce|decrease)\\w*[^.]{0,60}?by ${NUM}-fold`, 'i'), toPercent: (a) => 100 / a, kind: 'reduce' },
+  { re: new RegExp(`${NUM}-fold higher dose`, 'i'), toPercent: (a) => 100 * a, kind: 'increase' },
 ];
 
 /** Keyword rules, in order of precedence, tried on the first sentence and then on the whole text. */
 const KIND_RULES: Array<{ kind: DoseAdjustment['kind']; re: RegExp }> = [
-  { kind: 'avoid', re: /\b(avoid|do not use|not recommended|contraindicated|should not be used|(?:use|select|prescribe|choose|consider) (?:an )?alternative)\b/i },
-  { kind: 'reduce', re: /\b(reduced?|reduction|decreased?|lower(?:ed)?|lowest)\b[^.]{0,40}\b(dose|dosage|doses|starting)\b|\b(reduce|decrease|lower)\b the (?:starting |initial )?dose|(?<![\d.])0?\.\d+ times the (?:standard|normal)/i },
-  { kind: 'increase', re: /\b(increased?|higher)\b[^.]{0,40}\b(dose|dosage|doses)\b|\b[1-9](?:\.\d+)? times the (?:standard|normal)/i },
+  // "avoid … CYP2D6 inhibitors" is about co-medication, not this drug
+  { kind: 'avoid', re: /\b(avoid(?!(?:\s+[\w-]+){0,4}\s+(?:inhibitors|inducers)\b)|do not use|not recommended|contraindicated|should not be used|(?:use|select|prescribe|choose|consider) (?:an )?alternative)\b/i },
+  // "use X% of the standard dose": a stated share of the standard dose (the percent decides reduce vs increase)
+  { kind: 'reduce', re: new RegExp(`\\b${RANGE} of ${DOSE_REF}`, 'i') },
+  { kind: 'reduce', re: /\b(reduced?|reduction|decreased?|lower(?:ed)?|lowest)\b(?:\s+\S+){0,4}?\s+(?:dose|dosage|doses|starting)\b|\b(reduce|decrease|lower)\b the (?:starting |initial )?dose|(?<![\d.])0?\.\d+ times (?:the )?(?:standard|normal)/i },
+  { kind: 'increase', re: /\b(increase|higher)\b(?:\s+\S+){0,3}?\s+(?:dose|dosage|doses)\b|\bincreased (?:starting |maintenance )?dose|\b[1-9](?:\.\d+)?(?:\s*(?:-|–|to)\s*\d+(?:\.\d+)?)? times (?:the )?(?:standard|normal|usual|recommended)/i },
   { kind: 'titrate', re: /\b(titrat\w*|therapeutic drug monitoring|monitor \w+ (?:levels|concentrations)|TDM)\b/i },
   { kind: 'standard', re: /\b(standard|normal|usual|typical|recommended|label[- ]recommended)\b[^.]{0,30}\b(doses?|dosing|dosage|starting dose)\b|\binitiate therapy with (?:the )?recommended\b|\bno (?:dose |dosing )?adjustments? (?:is |are )?(?:needed|necessary|required)\b/i },
 ];
 
+/** The first sentence of the first line, after a list marker (`- `, `1. `) if any. */
 function firstSentence(text: string): string {
-  const m = /^[^\n]*?[.!?](?=\s|$)|^[^\n]+/.exec(text.trim());
-  return (m ? m[0] : text).trim();
+  const line = text.trim().replace(/^(?:[-*]|\d+\.)\s+/, '');
+  const m = /^[^\n]*?[.!?](?=\s|$)|^[^\n]+/.exec(line);
+  return (m ? m[0] : line).trim();
+}
+
+/** The rule whose phrase comes first wins (ties: rule order), so the leading advice decides. */
+function earliestRule(text: string): { kind: DoseAdjustment['kind']; re: RegExp } | undefined {
+  let best: { kind: DoseAdjustment['kind']; re: RegExp; at: number } | undefined;
+  for (const rule of KIND_RULES) {
+    const m = rule.re.exec(text);
+    if (m && (best === undefined || m.index < best.at)) best = { ...rule, at: m.index };
+  }
+  return best;
 }
 
 function percentFrom(sentence: string): Pick<DoseAdjustment, 'percentOfStandard' | 'percentRange' | 'kind'> | undefined {
@@ -55,21 +73,18 @@ function percentFrom(sentence: string): Pick<DoseAdjustment, 'percentOfStandard'
 }
 
 /**
- * Reads the adjustment from recommendation text: the first sentence decides (a guideline leads with its
- * action), the whole text is the fallback; a stated percentage refines `reduce`/`increase`. Returns
- * undefined when no rule fires (e.g. "No recommendation").
+ * Reads the adjustment from recommendation text: the earliest rule phrase in the first sentence decides (a
+ * guideline leads with its action), else the earliest in the whole text; a stated percentage refines
+ * `reduce`/`increase`. Returns undefined when no rule fires (e.g. "No recommendation").
  */
 export function deriveDoseAdjustment(plainText: string): DoseAdjustment | undefined {
   const first = firstSentence(plainText);
-  for (const scope of [first, plainText]) {
-    for (const rule of KIND_RULES) {
-      if (!rule.re.test(scope)) continue;
-      const sentence = scope === first ? first : sentenceMatching(plainText, rule.re);
-      const pct = rule.kind === 'reduce' || rule.kind === 'increase' ? percentFrom(sentence) ?? percentFrom(plainText) : undefined;
-      return pct ? { ...pct, text: sentence } : { kind: rule.kind, text: sentence };
-    }
-  }
-  return undefined;
+  const inFirst = earliestRule(first);
+  const rule = inFirst ?? earliestRule(plainText);
+  if (!rule) return undefined;
+  const sentence = inFirst ? first : sentenceMatching(plainText, rule.re);
+  const pct = rule.kind === 'reduce' || rule.kind === 'increase' ? percentFrom(sentence) ?? (inFirst ? undefined : percentFrom(plainText)) : undefined;
+  return pct ? { ...pct, text: sentence } : { kind: rule.kind, text: sentence };
 }
 
 function sentenceMatching(text: string, re: RegExp): string {
