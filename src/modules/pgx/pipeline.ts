@@ -11,7 +11,7 @@ import { buildVocabulary } from './outside-calls/vocabulary.ts';
 import { DEFAULT_PGX_DATA_DIR, loadPhenotypeKnowledge } from './phenotype/knowledge.ts';
 import { phenotypeCalls } from './phenotype/phenotyper.ts';
 import type { Sex } from './phenotype/types.ts';
-import { loadGuidanceKnowledge } from './recommend/knowledge.ts';
+import { guidanceNotes, loadGuidanceKnowledge } from './recommend/knowledge.ts';
 import { recommendAll } from './recommend/recommender.ts';
 import type { PgxInputFile, PgxResult } from './report/types.ts';
 
@@ -116,5 +116,6 @@ export async function runPgx(options: PgxRunOptions, callVcf?: VcfCaller): Promi
     },
     inputs,
     attributions: [guidance.cpic.attribution, ...(guidance.dpwg ? [guidance.dpwg.attribution] : [])],
+    dataNotes: guidanceNotes(guidance),
   };
 }

@@ -37,6 +37,16 @@ function readSource(dir: string): { index: GuidanceIndex; files: GuidelineFile[]
 
 const cache = new Map<string, GuidanceKnowledge>();
 
+/** Plain-language notes on what the CPIC data lacks or has outdated (from `newerUpstream`). */
+export function guidanceNotes(knowledge: GuidanceKnowledge): string[] {
+  return knowledge.cpic.newerUpstream.map((u) => {
+    const latest = u.changes[0];
+    return u.inData
+      ? `CPIC updated the ${u.drug} recommendations on ${latest?.date ?? '?'} (${latest?.note ?? ''}); this report uses the ${knowledge.cpic.version} version.`
+      : `CPIC published ${u.drug} recommendations on ${latest?.date ?? '?'}; they are not in this data (${knowledge.cpic.version}).`;
+  });
+}
+
 /** Reads data/pgx/guidance/cpic (required) and dpwg (optional: leave it out to ship CC0 data only). */
 export function loadGuidanceKnowledge(dataDir: string = DEFAULT_PGX_DATA_DIR, options: { dpwg?: boolean } = {}): GuidanceKnowledge {
   const useDpwg = options.dpwg !== false && existsSync(join(dataDir, 'guidance/dpwg/index.json'));

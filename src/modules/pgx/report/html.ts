@@ -43,6 +43,7 @@ export function toHtmlReport(result: PgxResult, generatedAt: string): string {
 <h2>Genes</h2>${genesTable(result)}
 <h2>Medicines</h2>${drugs.map(drugSection).join('\n')}
 <footer><p>Data: allele definitions ${e(v.alleleDefinitions)}; phenotypes ${e(v.phenotypes)}; CPIC ${e(v.cpicRecommendations)}${v.dpwgRecommendations ? `; DPWG ${e(v.dpwgRecommendations)}` : ''}.</p>
+${result.dataNotes.map((n) => `<p class="warn">${e(n)}</p>`).join('')}
 ${result.attributions.map((a) => `<p>${e(a)}</p>`).join('')}
 <p>This report supports, and does not replace, clinical judgement.</p></footer>
 </body></html>

@@ -55,6 +55,8 @@ export interface PgxJsonReport {
   genes: PgxJsonGene[];
   drugs: PgxJsonDrug[];
   attributions: string[];
+  /** Known gaps of the data, e.g. CPIC recommendations newer than the snapshot (added in 1.0). */
+  dataNotes: string[];
 }
 
 /** Renders the JSON report; `generatedAt` is passed in (no clock here). */
@@ -94,5 +96,6 @@ export function toJsonReport(result: PgxResult, generatedAt: string): PgxJsonRep
       })),
     })),
     attributions: result.attributions,
+    dataNotes: result.dataNotes,
   };
 }

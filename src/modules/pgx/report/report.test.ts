@@ -45,6 +45,8 @@ describe('JSON report', () => {
     const clopidogrel = r.drugs.find((d) => d.drug === 'clopidogrel');
     expect(clopidogrel?.status).toBe('recommendation');
     expect(clopidogrel?.recommendations[0]).toMatchObject({ source: 'CPIC', lookupKey: { CYP2C19: 'Poor Metabolizer' } });
+    expect(r.dataNotes).toContain('CPIC published metoprolol recommendations on 2024-07-08; they are not in this data (2024-03-25-16-13).');
+    expect(r.dataNotes.some((n) => n.startsWith('CPIC updated the azathioprine recommendations on 2026-02-04'))).toBe(true);
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
   });
 });

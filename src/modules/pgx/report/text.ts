@@ -22,6 +22,7 @@ export function toTextReport(result: PgxResult, generatedAt: string): string {
   }
   const indeterminate = result.drugs.filter((x) => x.status === 'indeterminate').map((d) => d.drug);
   if (indeterminate.length > 0) out.push('', `INDETERMINATE (a needed gene has no result): ${indeterminate.join(', ')}`);
+  for (const n of result.dataNotes) out.push(`Note: ${n}`);
   const v = result.dataVersion;
   out.push('', `Data: alleles ${v.alleleDefinitions}; phenotypes ${v.phenotypes}; CPIC ${v.cpicRecommendations}${v.dpwgRecommendations ? `; DPWG ${v.dpwgRecommendations}` : ''}`);
   return out.join('\n') + '\n';

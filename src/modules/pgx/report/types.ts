@@ -24,4 +24,6 @@ export interface PgxResult {
   inputs: PgxInputFile[];
   /** Licence/attribution lines of the knowledge used (CPIC, DPWG). */
   attributions: string[];
+  /** Known gaps of the knowledge used, e.g. CPIC recommendations newer than the data. */
+  dataNotes: string[];
 }

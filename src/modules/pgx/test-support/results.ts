@@ -2,7 +2,7 @@
 import type { GeneCall } from '../model.ts';
 import { loadPhenotypeKnowledge } from '../phenotype/knowledge.ts';
 import { phenotypeCalls } from '../phenotype/phenotyper.ts';
-import { loadGuidanceKnowledge } from '../recommend/knowledge.ts';
+import { guidanceNotes, loadGuidanceKnowledge } from '../recommend/knowledge.ts';
 import { recommendAll } from '../recommend/recommender.ts';
 import type { PgxResult } from '../report/types.ts';
 
@@ -18,5 +18,6 @@ export function resultFor(calls: GeneCall[], sample = 'NA12878'): PgxResult {
     dataVersion: { alleleDefinitions: 'test', phenotypes: loadPhenotypeKnowledge().version, cpicRecommendations: guidance.cpic.version, dpwgRecommendations: guidance.dpwg?.version ?? 'none' },
     inputs: [{ kind: 'vcf', name: 'sample.vcf.gz', contentType: 'text/x-vcf', size: 1234, sha1: 'qvTGHdzF6KLavt4PO0gs2a6pQ00=' }],
     attributions: [guidance.cpic.attribution, guidance.dpwg?.attribution ?? ''],
+    dataNotes: guidanceNotes(guidance),
   };
 }
