@@ -46,8 +46,21 @@ function geneIndeterminate(genes: readonly GeneResult[], gene: string): boolean 
   return !r || r.phenotypes.every((p: GenePhenotype) => NO_RESULT_KEYS.includes(p.lookupKey) || p.phenotype === 'Indeterminate');
 }
 
+/** Identity of a row's advice: CPIC repeats rows that differ only in `No Result` vs `n/a` for an untested gene. */
+export function adviceKey(r: GuidelineRecommendation): string {
+  return JSON.stringify([r.population ?? '', r.classification ?? '', r.text, r.implications]);
+}
+
 function matchFile(file: GuidelineFile, drug: string, keys: Map<string, Set<string>>): MatchedRecommendation[] {
-  return file.recommendations.filter((r) => matches(r, drug, keys)).map((r) => ({
+  const seen = new Set<string>();
+  const rows = file.recommendations.filter((r) => {
+    if (!matches(r, drug, keys)) return false;
+    const k = adviceKey(r);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  return rows.map((r) => ({
     source: file.source,
     guidelineId: file.id,
     guidelineName: file.name,
