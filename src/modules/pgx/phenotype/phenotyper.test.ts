@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { call } from '../test-support/calls.ts';
 import { loadPhenotypeKnowledge } from './knowledge.ts';
 import { phenotypeGene } from './phenotyper.ts';
+import { normaliseCyp2d6Allele } from './rules/cyp2d6-copy-number.ts';
 
 const k = loadPhenotypeKnowledge();
 const one = (gene: string, d: string, sex?: 'male' | 'female') => phenotypeGene(call(gene, d), k, sex ? { sex } : {});
@@ -22,6 +23,12 @@ describe('phenotypeGene', () => {
     expect(one('CYP2D6', '*1/*1x2').phenotypes[0]).toMatchObject({ phenotype: 'Ultrarapid Metabolizer', activityScore: '3.0' });
     expect(one('CYP2D6', '*1/*2x3').phenotypes[0]).toMatchObject({ phenotype: 'Ultrarapid Metabolizer', activityScore: '≥4.0', lookupKey: '≥4.0' });
     expect(one('CYP2D6', '*4/*1x≥3').phenotypes[0]).toMatchObject({ phenotype: 'Ultrarapid Metabolizer', activityScore: '≥3.0' });
+  });
+
+  it('CYP2D6 tandem notation is normalised to the table form; the 2024-08-27 table has no tandem alleles', () => {
+    expect(normaliseCyp2d6Allele('*13+*1').allele).toBe('*13 + *1');
+    expect(normaliseCyp2d6Allele(' *2x4 ').allele).toBe('*2x≥3');
+    expect(one('CYP2D6', '*13+*1/*4').warnings.map((w) => w.code)).toEqual(['UNKNOWN_ALLELE']);
   });
 
   it('CYP2D6 xN without a copy number is indeterminate with a warning', () => {
