@@ -28,3 +28,5 @@ export type { PatientExplanation } from './report/patient.ts';
 export { renderPgx, renderPatientText, PGX_FORMATS } from './report/render.ts';
 export type { PgxFormat } from './report/render.ts';
 export type { PgxResult, PgxInputFile } from './report/types.ts';
+/** Drug–drug–gene interactions (phenoconversion), built alongside in ./phenoconversion/. */
+export * as phenoconversion from './phenoconversion/index.ts';
