@@ -62,6 +62,19 @@ describe('phenotypeGene', () => {
     expect(het.warnings[0]?.code).toBe('G6PD_MALE_HETEROZYGOUS');
   });
 
+  it('G6PD: a single allele for a female, two different variants in MT-RNR1, genes without a table', () => {
+    const female = one('G6PD', 'A- 202A_376G', 'female');
+    expect([female.phenotypes[0]?.phenotype, female.warnings[0]?.code]).toEqual(['Indeterminate', 'G6PD_FEMALE_HEMIZYGOUS']);
+    const hetero = one('MT-RNR1', 'Reference/m.1555A>G');
+    expect([hetero.phenotypes[0]?.phenotype, hetero.warnings[0]?.code]).toEqual(['increased risk of aminoglycoside-induced hearing loss', 'MT_HETEROPLASMY']);
+    const two = one('MT-RNR1', 'm.1555A>G/m.1494C>T');
+    expect([two.phenotypes[0]?.phenotype, two.warnings[0]?.code]).toEqual(['Indeterminate', 'MT_MULTIPLE_VARIANTS']);
+    const none = one('CYP1A2', '*1/*1F');
+    expect([none.phenotypes[0]?.phenotype, none.warnings[0]?.code]).toEqual(['Indeterminate', 'GENE_NOT_PHENOTYPED']);
+    const noScore = phenotypeGene({ ...call('CYP2D6'), source: 'outside-call', reportedPhenotype: 'Poor Metabolizer' }, k);
+    expect([noScore.phenotypes[0]?.lookupKey, noScore.warnings[0]?.code]).toEqual(['Poor Metabolizer', 'PHENOTYPE_WITHOUT_SCORE']);
+  });
+
   it('HLA-B: one status per allele of interest', () => {
     const r = one('HLA-B', '*57:01/*44:02');
     expect(r.phenotypes.map((p) => p.lookupKey)).toEqual(['*15:02 negative', '*15:11 negative', '*57:01 positive', '*58:01 negative']);
