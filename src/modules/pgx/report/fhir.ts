@@ -126,13 +126,18 @@ export function toFhirBundle(result: PgxResult, generatedAt: string, hgnc: Reado
     }),
   );
   const inputRefs: Ref[] = docs.map((reference) => ({ reference }));
+  // each call points at the file it came from (VCF or outside-call file)
+  const refsFor = (source: 'vcf' | 'outside-call'): Ref[] => {
+    const own = result.inputs.flatMap((f, i) => (f.kind === source && docs[i] ? [{ reference: docs[i] }] : []));
+    return own.length > 0 ? own : inputRefs;
+  };
   const results: string[] = [];
   const phenotypeRefs = new Map<string, string[]>();
   for (const g of result.genes) {
-    const genotypes = genotypeObservations(ctx, g, inputRefs);
+    const genotypes = genotypeObservations(ctx, g, refsFor(g.call.source));
     results.push(...genotypes.values());
     const refs = g.phenotypes.map((p, i) => {
-      const from: Ref[] = p.diplotype && genotypes.has(p.diplotype) ? [{ reference: genotypes.get(p.diplotype) as string }] : inputRefs;
+      const from: Ref[] = p.diplotype && genotypes.has(p.diplotype) ? [{ reference: genotypes.get(p.diplotype) as string }] : refsFor(g.call.source);
       return phenotypeObservation(ctx, g, p, i, from);
     });
     phenotypeRefs.set(g.gene, refs);

@@ -90,6 +90,15 @@ describe('FHIR bundle', () => {
     expect(notes.every((n) => /^Source: Annotation of (CPIC|DPWG) Guideline/.test(n))).toBe(true);
   });
 
+  it('links each genotype to the file its call came from', () => {
+    const both = { ...result, inputs: [...result.inputs, { kind: 'outside-call' as const, name: 'hla.tsv', contentType: 'text/tab-separated-values' }] };
+    const b = toFhirBundle(both, NOW, loadPhenotypeKnowledge().hgnc);
+    const docUrl = (name: string) => b.entry?.find((e) => e.resource?.resourceType === 'DocumentReference' && e.resource.content[0]?.attachment.title === name)?.fullUrl;
+    const genotypeOf = (text: string) => b.entry?.map((e) => e.resource).find((r): r is Observation => r?.resourceType === 'Observation' && r.valueCodeableConcept?.text === text);
+    expect(genotypeOf('HLA-B *57:01/*44:02')?.derivedFrom).toEqual([{ reference: docUrl('hla.tsv') }]);
+    expect(genotypeOf('CYP2C19 *2/*2')?.derivedFrom).toEqual([{ reference: docUrl('sample.vcf.gz') }]);
+  });
+
   it('is deterministic for the same input', () => {
     expect(toFhirBundle(result, NOW, loadPhenotypeKnowledge().hgnc)).toEqual(bundle);
   });
