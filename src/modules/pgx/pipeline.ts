@@ -8,6 +8,7 @@ import type { GeneCall, PgxWarning } from './model.ts';
 import { parseOutsideCallsFhir } from './outside-calls/fhir.ts';
 import { parseOutsideCallsTsv } from './outside-calls/tsv.ts';
 import { buildVocabulary } from './outside-calls/vocabulary.ts';
+import type { OutsideCallVocabulary } from './outside-calls/vocabulary.ts';
 import { DEFAULT_PGX_DATA_DIR, loadPhenotypeKnowledge } from './phenotype/knowledge.ts';
 import { phenotypeCalls } from './phenotype/phenotyper.ts';
 import type { Sex } from './phenotype/types.ts';
@@ -44,10 +45,22 @@ async function readInput(path: string, kind: PgxInputFile['kind']): Promise<{ by
   return { bytes, file: { kind, name: basename(path), contentType, size: bytes.length, sha1: createHash('sha1').update(bytes).digest('base64') } };
 }
 
+const vocabularies = new Map<string, OutsideCallVocabulary>();
+
+/** The outside-call vocabulary of a data folder, built once. */
+function vocabularyFor(dataDir: string): OutsideCallVocabulary {
+  let vocab = vocabularies.get(dataDir);
+  if (!vocab) {
+    vocab = buildVocabulary(loadPhenotypeKnowledge(dataDir), loadGuidanceKnowledge(dataDir).drugs.flatMap((d) => d.genes));
+    vocabularies.set(dataDir, vocab);
+  }
+  return vocab;
+}
+
 /** Parses an outside-call file: FHIR JSON (Bundle, Observation or array) when it starts with `{`/`[`, else TSV. */
 export function parseOutsideCallFile(text: string, name: string, dataDir: string = DEFAULT_PGX_DATA_DIR): GeneCall[] {
   const knowledge = loadPhenotypeKnowledge(dataDir);
-  const vocab = buildVocabulary(knowledge, loadGuidanceKnowledge(dataDir).drugs.flatMap((d) => d.genes));
+  const vocab = vocabularyFor(dataDir);
   const trimmed = text.trimStart();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     let json: unknown;
