@@ -19,6 +19,26 @@ function genesTable(result: PgxResult): string {
   return `<table><thead><tr><th>Gene</th><th>Diplotype</th><th>Phenotype</th><th>Activity score</th><th>Source</th><th>Notes</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+const ACTION: Record<string, string> = { avoid: 'Avoid / use an alternative', reduce: 'Reduce dose', increase: 'Increase dose', titrate: 'Titrate / monitor', standard: 'Standard dose' };
+
+/** Medicines whose advice differs from standard dosing, with the first stated action of each source. */
+function summaryTable(result: PgxResult): string {
+  const rows = result.drugs.flatMap((d) => {
+    if (d.status !== 'recommendation') return [];
+    const actions = d.recommendations
+      .filter((m) => m.recommendation.doseAdjustment && m.recommendation.doseAdjustment.kind !== 'standard')
+      .map((m) => {
+        const a = m.recommendation.doseAdjustment;
+        const pct = a?.percentRange ? ` (${a.percentRange[0]}–${a.percentRange[1]} %)` : a?.percentOfStandard !== undefined ? ` (${a.percentOfStandard} %)` : '';
+        return `${m.source}: ${ACTION[a?.kind ?? ''] ?? ''}${pct}`;
+      });
+    const distinct = [...new Set(actions)];
+    return distinct.length > 0 ? [`<tr><td>${e(d.drug)}</td><td>${e(d.genes.join(', '))}</td><td>${distinct.map(e).join('<br>')}</td></tr>`] : [];
+  });
+  if (rows.length === 0) return '<p>No medicine needs a change from standard dosing based on these results.</p>';
+  return `<table><thead><tr><th>Medicine</th><th>Genes</th><th>Action (details below)</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
 function drugSection(d: PgxResult['drugs'][number]): string {
   const recs = d.recommendations.map((m) => {
     const r = m.recommendation;
@@ -40,6 +60,7 @@ export function toHtmlReport(result: PgxResult, generatedAt: string): string {
 <title>Pharmacogenomic report${result.sample ? ` – ${e(result.sample)}` : ''}</title><style>${CSS}</style></head>
 <body><h1>Pharmacogenomic report</h1>
 <p>Sample: ${e(result.sample ?? 'unnamed')} · Generated: ${e(generatedAt)} · Input: ${e(result.inputs.map((i) => `${i.name} (${i.kind})`).join(', ') || 'none')}</p>
+<h2>Summary: medicines to review</h2>${summaryTable(result)}
 <h2>Genes</h2>${genesTable(result)}
 <h2>Medicines</h2>${drugs.map(drugSection).join('\n')}
 <footer><p>Data: allele definitions ${e(v.alleleDefinitions)}; phenotypes ${e(v.phenotypes)}; CPIC ${e(v.cpicRecommendations)}${v.dpwgRecommendations ? `; DPWG ${e(v.dpwgRecommendations)}` : ''}.</p>

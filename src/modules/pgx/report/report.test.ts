@@ -114,6 +114,8 @@ describe('HTML report', () => {
     expect(html).not.toMatch(/<script|<link|src="http/);
     expect(html).toContain('Avoid clopidogrel if possible');
     expect(html).toContain('CC BY-SA 4.0');
+    expect(html).toMatch(/<tr><td>fluorouracil<\/td><td>DPYD<\/td><td>CPIC: Reduce dose \(50 %\)/);
+    expect(html).toMatch(/<tr><td>codeine<\/td><td>CYP2D6<\/td><td>CPIC: Avoid \/ use an alternative/);
   });
 });
 
