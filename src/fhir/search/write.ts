@@ -1,0 +1,88 @@
+// Writes and deletes the search index rows of resources, with one multi-row INSERT per table per call.
+import type { Resource } from '@medplum/fhirtypes';
+import type { Queryable } from '../../db/index.ts';
+import { extractIndexEntries, type CompositeEntry, type DateEntry, type IndexEntries, type QuantityEntry, type ReferenceEntry, type StringEntry, type TokenEntry } from './extract.ts';
+import { INDEX_TABLES } from './migrations.ts';
+
+type Row = unknown[];
+
+const COLUMNS = {
+  fhir_search_token: ['rid', 'param', 'system', 'code', 'text', 'type_system', 'type_code'],
+  fhir_search_string: ['rid', 'param', 'norm', 'exact'],
+  fhir_search_date: ['rid', 'param', 'low', 'high'],
+  fhir_search_number: ['rid', 'param', 'low', 'high'],
+  fhir_search_quantity: ['rid', 'param', 'low', 'high', 'system', 'code', 'unit'],
+  fhir_search_reference: ['rid', 'param', 'target_type', 'target_id', 'version', 'url', 'ident_system', 'ident_value'],
+  fhir_search_uri: ['rid', 'param', 'value'],
+  fhir_search_composite: ['rid', 'param', 't_system', 't_code', 'v_system', 'v_code', 'v_text', 'v_low', 'v_high', 'v_start', 'v_end'],
+} as const satisfies Record<(typeof INDEX_TABLES)[number], readonly string[]>;
+
+/** SQL column type of each column, so one `unnest($1::type[], …)` statement inserts every row of a table. */
+const COLUMN_TYPES: Record<string, string> = {
+  rid: 'bigint', low: 'text', high: 'text', v_low: 'numeric', v_high: 'numeric', v_start: 'timestamptz', v_end: 'timestamptz',
+};
+
+const token = (rid: number, key: string, e: TokenEntry): Row => [rid, key, e.system, e.code, e.text, e.typeSystem, e.typeCode];
+
+function compositeRow(rid: number, key: string, c: CompositeEntry): Row {
+  const base = [rid, key, c.first.system, c.first.code];
+  const e = c.second.entry;
+  switch (c.second.type) {
+    case 'token': { const t = e as TokenEntry; return [...base, t.system, t.code, t.text, null, null, null, null]; }
+    case 'string': return [...base, null, null, (e as StringEntry).norm, null, null, null, null];
+    case 'date': { const d = e as DateEntry; return [...base, null, null, null, null, null, d.low, d.high]; }
+    case 'reference': { const r = e as ReferenceEntry; return [...base, null, r.targetType && r.targetId ? `${r.targetType}/${r.targetId}` : r.url, null, null, null, null, null]; }
+    default: { const q = e as QuantityEntry; return [...base, q.system, q.code, q.unit, q.low, q.high, null, null]; }
+  }
+}
+
+/** Rows per index table for a set of resources. */
+function rowsOf(items: readonly { rid: number; entries: IndexEntries }[]): Map<string, Row[]> {
+  const rows = new Map<string, Row[]>(INDEX_TABLES.map((t) => [t, []]));
+  const add = (table: string, row: Row) => rows.get(table)!.push(row);
+  for (const { rid, entries } of items) {
+    for (const { key, e } of entries.token) add('fhir_search_token', token(rid, key, e));
+    for (const { key, e } of entries.string) add('fhir_search_string', [rid, key, e.norm, e.exact]);
+    for (const { key, e } of entries.date) add('fhir_search_date', [rid, key, e.low, e.high]);
+    for (const { key, e } of entries.number) add('fhir_search_number', [rid, key, e.low, e.high]);
+    for (const { key, e } of entries.quantity) add('fhir_search_quantity', [rid, key, e.low, e.high, e.system, e.code, e.unit]);
+    for (const { key, e } of entries.reference) add('fhir_search_reference', [rid, key, e.targetType, e.targetId, e.version, e.url, e.identSystem, e.identValue]);
+    for (const { key, e } of entries.uri) add('fhir_search_uri', [rid, key, e.value]);
+    for (const { key, e } of entries.composite) add('fhir_search_composite', compositeRow(rid, key, e));
+  }
+  return rows;
+}
+
+/** One INSERT … SELECT FROM unnest(arrays) per table: a fixed statement text whatever the row count. */
+async function insertRows(tx: Queryable, table: keyof typeof COLUMNS, rows: Row[]): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = COLUMNS[table];
+  const arrays = columns.map((_, i) => rows.map((r) => r[i] ?? null));
+  const casts = columns.map((c, i) => `$${i + 1}::${COLUMN_TYPES[c] ?? 'text'}[]`);
+  const select = columns.map((c) => (c === 'low' || c === 'high' ? (table === 'fhir_search_date' ? `${c}::timestamptz` : `${c}::numeric`) : c));
+  await tx.query(`INSERT INTO ${table} (${columns.join(', ')}) SELECT ${select.join(', ')} FROM unnest(${casts.join(', ')}) AS u(${columns.join(', ')})`, arrays);
+}
+
+/** Deletes every index row of the given resources. */
+async function deleteRows(tx: Queryable, rids: readonly number[]): Promise<void> {
+  if (rids.length === 0) return;
+  for (const table of INDEX_TABLES) await tx.query(`DELETE FROM ${table} WHERE rid = ANY($1::bigint[])`, [rids]);
+}
+
+/** Replaces the index rows of many resources (transaction ingest): one DELETE and one INSERT per table. */
+export async function writeSearchIndexBatch(tx: Queryable, items: readonly { rid: number; resource: Resource }[]): Promise<void> {
+  if (items.length === 0) return;
+  await deleteRows(tx, items.map((i) => i.rid));
+  const rows = rowsOf(items.map(({ rid, resource }) => ({ rid, entries: extractIndexEntries(resource) })));
+  for (const table of INDEX_TABLES) await insertRows(tx, table, rows.get(table)!);
+}
+
+/** Replaces the index rows of one resource (`rid` from fhir_resource). */
+export function writeSearchIndex(tx: Queryable, rid: number, resource: Resource): Promise<void> {
+  return writeSearchIndexBatch(tx, [{ rid, resource }]);
+}
+
+/** Removes the index rows of a resource (on delete; the fhir_resource row stays with deleted = true). */
+export function deleteSearchIndex(tx: Queryable, rid: number): Promise<void> {
+  return deleteRows(tx, [rid]);
+}
