@@ -1,0 +1,83 @@
+// Schema of the wearables time-series store: samples (range-partitioned by month), imports, rollups, retention.
+import type { Migration } from '../../../db/index.ts';
+
+/**
+ * Samples live outside the FHIR resource tables (one FHIR resource per sample would not scale to minute data).
+ * `wearable_sample` is declaratively range-partitioned on start_time; monthly partitions are created on demand by
+ * `ensureMonthPartitions`. The primary key is the deduplication key: a re-import inserts nothing.
+ */
+// Each migration is one statement: the drivers run a migration as a single prepared statement.
+export const wearablesMigrations: readonly Migration[] = [
+  {
+    id: 'wearables/001-import',
+    sql: `
+CREATE TABLE wearable_import (
+  id text PRIMARY KEY,
+  patient_id text NOT NULL,
+  format text NOT NULL,
+  started_at timestamptz NOT NULL,
+  finished_at timestamptz,
+  received integer NOT NULL DEFAULT 0,
+  inserted integer NOT NULL DEFAULT 0,
+  rejected integer NOT NULL DEFAULT 0,
+  issues jsonb NOT NULL DEFAULT '[]'
+)`,
+  },
+  {
+    id: 'wearables/002-import-index',
+    sql: `
+CREATE INDEX wearable_import_patient ON wearable_import (patient_id, started_at)`,
+  },
+  {
+    id: 'wearables/003-sample',
+    sql: `
+CREATE TABLE wearable_sample (
+  patient_id text NOT NULL,
+  metric text NOT NULL,
+  start_time timestamptz NOT NULL,
+  end_time timestamptz NOT NULL,
+  value double precision NOT NULL,
+  unit text NOT NULL,
+  source text NOT NULL,
+  source_kind text NOT NULL,
+  device text,
+  context text,
+  import_id text NOT NULL,
+  PRIMARY KEY (patient_id, metric, start_time, end_time, source)
+) PARTITION BY RANGE (start_time)`,
+  },
+  {
+    id: 'wearables/004-rollup',
+    sql: `
+CREATE TABLE wearable_rollup (
+  patient_id text NOT NULL,
+  metric text NOT NULL,
+  bucket text NOT NULL CHECK (bucket IN ('hour', 'day')),
+  bucket_start timestamptz NOT NULL,
+  n integer NOT NULL,
+  min double precision NOT NULL,
+  max double precision NOT NULL,
+  mean double precision NOT NULL,
+  sum double precision NOT NULL,
+  p5 double precision NOT NULL,
+  p50 double precision NOT NULL,
+  p95 double precision NOT NULL,
+  source_kind text NOT NULL,
+  PRIMARY KEY (patient_id, metric, bucket, bucket_start)
+)`,
+  },
+  {
+    id: 'wearables/005-retention',
+    sql: `
+CREATE TABLE wearable_retention (
+  id boolean PRIMARY KEY DEFAULT true CHECK (id),
+  raw_days integer NOT NULL CHECK (raw_days > 0),
+  hourly_days integer NOT NULL CHECK (hourly_days > 0)
+)`,
+  },
+  {
+    id: 'wearables/006-retention-default',
+    sql: `
+INSERT INTO wearable_retention (raw_days, hourly_days) VALUES (730, 1825)`,
+  },
+];
