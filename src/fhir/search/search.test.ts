@@ -2,7 +2,7 @@
 import type { Bundle, Observation, Patient, Resource } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDb } from '../../../test/test-db.ts';
-import { deleteSearchIndex, everything, executeSearch, findMatchingIds, formatSearchUrl, parseSearchRequest } from './index.ts';
+import { deleteSearchIndex, everything, executeSearch, findMatchingIds, formatSearchUrl, matchesSearchRequest, parseSearchRequest, writeSearchIndex } from './index.ts';
 import { createSearchTestDb, loadResources } from './test-support.ts';
 
 const BASE = 'http://fhir.test/fhir';
@@ -205,6 +205,38 @@ describe('FHIR search (database)', () => {
     await deleteSearchIndex(t.db, rid);
     expect(await ids('Patient', 'gender=male')).toEqual(['p2']);
     expect(await ids('Observation', 'subject:Patient.gender=male')).toEqual(['hr3', 'w1']);
+  });
+
+  it('the in-memory matcher agrees with the database on the same parsed requests', async () => {
+    const deleted = new Set((await t.db.query<{ id: string }>('SELECT id FROM fhir_resource WHERE deleted')).rows.map((r) => r.id));
+    const all = [...patients, ...orgs, ...observations, ...extra].filter((r) => !deleted.has(r.id!));
+    let nonEmpty = 0;
+    const queries: [string, string][] = [
+      ['Observation', 'code=8867-4'], ['Observation', `code=${LOINC}|29463-7`], ['Observation', 'status:not=final'], ['Observation', 'code:text=body'],
+      ['Patient', 'identifier:of-type=http://terminology.hl7.org/CodeSystem/v2-0203|MR|M1'], ['Patient', 'name=muller'], ['Patient', 'family:exact=Smith'],
+      ['Patient', 'family:contains=ITH'], ['Observation', 'date=2024-03'], ['Observation', 'date=ge2024-03-02'], ['Observation', 'date=ne2024-03'],
+      ['Observation', 'date=ap2024-02-10'], ['Observation', 'value-quantity=gt75'], ['Observation', 'value-quantity=80.5|http://unitsofmeasure.org|kg'],
+      ['Observation', 'value-quantity=le72||/min'], ['Observation', `code-value-quantity=${LOINC}|8867-4$gt80`], ['Observation', 'subject=Patient/p1'],
+      ['Observation', 'subject:Patient=p2'], ['Patient', 'birthdate:missing=true'], ['Patient', '_id=p1,p2'], ['Patient', 'active=true&gender=male'],
+      ['Provenance', 'target=Observation/hr1'],
+    ];
+    for (const [type, query] of queries) {
+      const request = parseSearchRequest(type, new URLSearchParams(query));
+      const inMemory = all.filter((r) => matchesSearchRequest(r, request)).map((r) => r.id!).sort();
+      expect(inMemory, `${type}?${query}`).toEqual(await ids(type, query));
+      if (inMemory.length > 0) nonEmpty++;
+    }
+    expect(nonEmpty).toBeGreaterThan(queries.length - 3);
+    expect(() => matchesSearchRequest(patients[0]!, parseSearchRequest('Patient', new URLSearchParams('_has:Observation:patient:code=x')))).toThrow(/in memory/);
+  });
+
+  it('writeSearchIndex replaces the rows of a resource when it changes', async () => {
+    const { rows } = await t.db.query<{ rid: number }>("SELECT rid FROM fhir_resource WHERE id = 'o2'");
+    const changed = { resourceType: 'Organization', id: 'o2', name: 'Renamed Clinic' } as Resource;
+    await t.db.query("UPDATE fhir_resource SET content = $1 WHERE id = 'o2'", [JSON.stringify(changed)]);
+    await writeSearchIndex(t.db, rows[0]!.rid, changed);
+    expect(await ids('Organization', 'name=renamed')).toEqual(['o2']);
+    expect(await ids('Organization', 'name=good')).toEqual([]);
   });
 
   it('lenient mode reports ignored parameters as an outcome entry', async () => {
