@@ -35,6 +35,7 @@ const extra: Resource[] = [
   { resourceType: 'Provenance', id: 'prov1', target: [{ reference: 'Observation/hr1' }], recorded: '2024-03-01T10:00:00Z', agent: [{ who: { reference: 'Organization/o1' } }] },
   { resourceType: 'List', id: 'list1', status: 'current', mode: 'working', entry: [{ item: { reference: 'Patient/p1' } }, { item: { reference: 'Patient/p3' } }] },
   { resourceType: 'Encounter', id: 'e1', status: 'finished', class: { code: 'AMB' }, subject: { reference: 'Patient/p1' } },
+  { resourceType: 'Device', id: 'd1', meta: { tag: [{ system: 'urn:tags', code: 'pgx' }], profile: ['http://example.org/StructureDefinition/device-x'], source: 'urn:lab:1' }, identifier: [{ value: 'SN-1' }] },
   { resourceType: 'Group', id: 'g1', type: 'person', actual: true, name: 'Cohort', member: [{ entity: { reference: 'Patient/p1' } }] },
 ];
 
@@ -237,6 +238,21 @@ describe('FHIR search (database)', () => {
     await writeSearchIndex(t.db, rows[0]!.rid, changed);
     expect(await ids('Organization', 'name=renamed')).toEqual(['o2']);
     expect(await ids('Organization', 'name=good')).toEqual([]);
+  });
+
+  it('Resource-level parameters _tag, _profile, _source, and :identifier on references', async () => {
+    expect(await ids('Device', '_tag=urn:tags|pgx')).toEqual(['d1']);
+    expect(await ids('Device', '_tag:not=urn:tags|pgx')).toEqual([]);
+    expect(await ids('Device', '_profile=http://example.org/StructureDefinition/device-x')).toEqual(['d1']);
+    expect(await ids('Device', '_source=urn:lab:1')).toEqual(['d1']);
+    expect(await ids(undefined, '_tag=pgx')).toEqual(['d1']);
+    await loadResources(t, [{ resourceType: 'Observation', id: 'byident', status: 'final', code: { text: 'x' }, subject: { identifier: { system: 'urn:mrn', value: 'M9' } } }]);
+    expect(await ids('Observation', 'subject:identifier=urn:mrn|M9')).toEqual(['byident']);
+  });
+
+  it('rejects a cursor that does not belong to the search', async () => {
+    await expect(search('Observation', '_cursor=abc')).rejects.toMatchObject({ code: 'SEARCH_INVALID_VALUE', status: 400 });
+    await expect(search(undefined, '_sort=family')).rejects.toMatchObject({ status: 400 });
   });
 
   it('lenient mode reports ignored parameters as an outcome entry', async () => {
