@@ -99,6 +99,15 @@ async function countMatches(db: Queryable, request: SearchRequest, options: Sear
   return rows[0]?.n ?? 0;
 }
 
+/** `_total=estimate`: the planner's row estimate (no scan), as PostgreSQL's EXPLAIN reports it. */
+async function estimateMatches(db: Queryable, request: SearchRequest, options: SearchOptions): Promise<number> {
+  const w = buildWhere({ ...request, sort: [] }, options);
+  const { rows } = await db.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) SELECT 1 FROM fhir_resource r WHERE ${w.where}`, w.sql.values);
+  const raw = rows[0]?.['QUERY PLAN'];
+  const plan = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan?: { 'Plan Rows'?: number } }[];
+  return Math.round(plan[0]?.Plan?.['Plan Rows'] ?? 0);
+}
+
 /** Reference-param keys a rule follows: one param, or every reference param of the source type (`*`). */
 function includeKeys(rule: IncludeRule): string[] | undefined {
   if (rule.sourceType === '*') return undefined;
@@ -185,7 +194,8 @@ export async function executeSearch(db: Queryable, request: SearchRequest, optio
   if (last && (backwards || page.more)) links.push({ relation: 'next', url: link(edgeCursor(last, w.keys.length, 'n')) });
   if (first && (backwards ? page.more : page.cursor !== undefined || (request.offset ?? 0) > 0)) links.push({ relation: 'previous', url: link(edgeCursor(first, w.keys.length, 'p')) });
   bundle.link = links;
-  if (request.total === 'accurate' || request.total === 'estimate') bundle.total = await countMatches(db, request, options);
+  if (request.total === 'accurate') bundle.total = await countMatches(db, request, options);
+  else if (request.total === 'estimate') bundle.total = await estimateMatches(db, request, options);
   else if (request.total !== 'none' && !page.cursor && !request.offset && !page.more) bundle.total = page.rows.length;
   const included = await resolveIncludes(db, request, page.rows);
   const entry = (row: ResourceRow, mode: 'match' | 'include'): BundleEntry => ({

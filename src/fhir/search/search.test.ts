@@ -166,6 +166,9 @@ describe('FHIR search (database)', () => {
     expect(accurate.total).toBe(5);
     expect(accurate.entry).toHaveLength(1);
     expect((await search('Observation', '_count=1&_total=none')).total).toBeUndefined();
+    const estimate = await search('Observation', '_count=1&_total=estimate');
+    expect(estimate.total).toBeGreaterThanOrEqual(1);
+    expect((await search('Observation', 'code=8867-4')).total).toBe(3); // cheap: one page holds everything
     const count = await search('Observation', 'code=8867-4&_summary=count');
     expect(count.total).toBe(3);
     expect(count.entry).toBeUndefined();
@@ -178,6 +181,19 @@ describe('FHIR search (database)', () => {
     expect(el.code).toBeDefined(); // mandatory elements stay
     const data = (await search('Observation', '_id=hr1&_summary=data')).entry?.[0]?.resource as Observation;
     expect(data.valueQuantity).toBeDefined();
+  });
+
+  it('_lastUpdated compares the stored instant and sorts', async () => {
+    expect(await ids('Organization', '_lastUpdated=2024-01-01')).toEqual(['o1', 'o2', 'o3']);
+    expect(await ids('Organization', '_lastUpdated=gt2024-01-01')).toEqual([]);
+    expect((await search('Organization', '_sort=-_lastUpdated,-_id')).entry?.map((e) => e.resource?.id)).toEqual(['o3', 'o2', 'o1']);
+  });
+
+  it('compartment search across all types and $everything since an instant', async () => {
+    const b = await search(undefined, '', { compartment: { resourceType: 'Patient', id: 'p2' } });
+    expect(b.entry?.map((e) => `${e.resource?.resourceType}/${e.resource?.id}`).sort()).toEqual(['Observation/hr3', 'Observation/w1', 'Patient/p2']);
+    expect((await everything(t.db, 'p2', { baseUrl: BASE, since: '2025-01-01' })).entry ?? []).toEqual([]);
+    await expect(search('Organization', '', { compartment: { resourceType: 'Patient', id: 'p2' } })).rejects.toMatchObject({ status: 400 });
   });
 
   it('compartment search and Patient/$everything with paging', async () => {
