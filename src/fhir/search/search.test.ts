@@ -161,6 +161,31 @@ describe('FHIR search (database)', () => {
     expect(pages[0]!.link?.find((l) => l.relation === 'previous')).toBeUndefined();
   });
 
+  it('pages forward and backward through null sort keys without gaps or duplicates', async () => {
+    const forward: string[] = [];
+    let page = await search('Organization', '_sort=-partof,name&_count=1');
+    for (;;) {
+      forward.push(...(page.entry ?? []).map((e) => e.resource!.id!));
+      const next = page.link?.find((l) => l.relation === 'next')?.url;
+      if (!next) break;
+      page = await search('Organization', new URL(next).search.slice(1));
+    }
+    expect(forward).toEqual(['o1', 'o2', 'o3']); // o1 has partof; the others sort last, then by name
+    const backward: string[] = [];
+    for (;;) {
+      backward.unshift(...(page.entry ?? []).map((e) => e.resource!.id!));
+      const prev = page.link?.find((l) => l.relation === 'previous')?.url;
+      if (!prev) break;
+      page = await search('Organization', new URL(prev).search.slice(1));
+    }
+    expect(backward).toEqual(forward);
+  });
+
+  it('_revinclude:iterate follows reverse references of included resources', async () => {
+    const b = await search('Patient', '_id=p1&_revinclude=Observation:subject&_revinclude:iterate=Provenance:target');
+    expect(b.entry?.filter((e) => e.search?.mode === 'include').map((e) => e.resource?.id).sort()).toEqual(['hr1', 'hr2', 'prov1']);
+  });
+
   it('_total, _summary (count/true/text/data), _elements, _count=0', async () => {
     const accurate = await search('Observation', '_count=1&_total=accurate');
     expect(accurate.total).toBe(5);
