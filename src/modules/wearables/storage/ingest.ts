@@ -78,13 +78,8 @@ async function publishStage(tx: Queryable, options: IngestOptions): Promise<numb
   const hi = Math.max(...spans.rows.map((r) => new Date(r.hi).getTime()));
   await ensureMonthPartitions(tx, monthsBetween(lo, hi));
   const cols = STAGE_COLUMNS.join(', ');
-  // DISTINCT ON drops duplicates inside the same file too (ON CONFLICT cannot see rows of its own statement twice).
-  const ins = await tx.query(
-    `INSERT INTO wearable_sample (${cols})
-     SELECT DISTINCT ON (patient_id, metric, start_time, end_time, source) ${cols} FROM wearable_stage
-     ORDER BY patient_id, metric, start_time, end_time, source
-     ON CONFLICT DO NOTHING`,
-  );
+  // DO NOTHING also skips a key repeated inside the same file: the later row conflicts with the one just inserted.
+  const ins = await tx.query(`INSERT INTO wearable_sample (${cols}) SELECT ${cols} FROM wearable_stage ON CONFLICT DO NOTHING`);
   for (const r of spans.rows) {
     await refreshRollups(tx, { patientId: options.patientId, metric: r.metric, from: new Date(r.lo), to: new Date(r.hi), priority: options.sourcePriority, timeZone: options.timeZone ?? 'UTC' });
   }

@@ -50,6 +50,12 @@ describe('wearables storage', () => {
     expect(n.rows[0]!.n).toBe('17');
   });
 
+  it('stores a sample repeated inside one file once', async () => {
+    const s: Sample = { metric: 'body-weight', start: Date.parse('2024-03-05T07:00:00Z'), end: Date.parse('2024-03-05T07:00:00Z'), value: 70, unit: 'kg', source: 'Scale', sourceKind: 'scale', device: null, context: null };
+    const r = await ingestImport(t.db, fromSamples([s, { ...s }, { ...s, value: 71, start: s.start + 1000, end: s.end + 1000 }]), opts('imp-dup'));
+    expect(r).toMatchObject({ received: 3, inserted: 2, duplicates: 1 });
+  });
+
   it('rolls up overlapping watch and phone steps from the watch only (source priority)', async () => {
     const day = await readRollups(t.db, { patientId: 'p1', metric: 'steps', bucket: 'day', from: new Date('2024-03-01T00:00:00Z'), to: new Date('2024-03-02T00:00:00Z') });
     expect(day).toHaveLength(1);
