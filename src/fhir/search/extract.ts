@@ -2,14 +2,18 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { compileExpression, getSearchParameters, topLevelElements, type Evaluator } from './registry.ts';
 import type { ParamType, SearchParamDef } from './types.ts';
+import { toCanonical, UCUM_SYSTEM } from './ucum.ts';
 import { dateRange, normalizeString } from './values.ts';
 
 /** Token: one system/code (or text-only) entry; identifiers keep their type for `:of-type`. */
 export interface TokenEntry { system: string | null; code: string | null; text: string | null; typeSystem: string | null; typeCode: string | null }
 export interface StringEntry { norm: string; exact: string }
 export interface DateEntry { low: string; high: string }
-/** Number or quantity as a closed range (a plain value has low = high). */
-export interface QuantityEntry { low: string | null; high: string | null; system: string | null; code: string | null; unit: string | null }
+/** Number or quantity as a closed range (a plain value has low = high); UCUM quantities also in base units. */
+export interface QuantityEntry {
+  low: string | null; high: string | null; system: string | null; code: string | null; unit: string | null;
+  canonicalLow?: string | null; canonicalHigh?: string | null; canonicalUnit?: string;
+}
 export interface ReferenceEntry { targetType: string | null; targetId: string | null; version: string | null; url: string | null; identSystem: string | null; identValue: string | null }
 /** Composite: a token paired with one typed second component. */
 export interface CompositeEntry { first: TokenEntry; second: { type: ParamType; entry: TokenEntry | StringEntry | DateEntry | QuantityEntry | ReferenceEntry } }
@@ -97,10 +101,20 @@ export function quantityEntries(v: unknown): QuantityEntry[] {
   if ('low' in v || 'high' in v) {
     const low = isObj(v.low) ? v.low : {};
     const high = isObj(v.high) ? v.high : {};
-    return [{ low: num(low.value), high: num(high.value), system: str(low.system) ?? str(high.system), code: str(low.code) ?? str(high.code), unit: str(low.unit) ?? str(high.unit) }];
+    return [withCanonical({ low: num(low.value), high: num(high.value), system: str(low.system) ?? str(high.system), code: str(low.code) ?? str(high.code), unit: str(low.unit) ?? str(high.unit) })];
   }
   if (typeof v.value !== 'number') return [];
-  return [{ low: String(v.value), high: String(v.value), system: str(v.system), code: str(v.code) ?? str(v.currency), unit: str(v.unit) }];
+  return [withCanonical({ low: String(v.value), high: String(v.value), system: str(v.system), code: str(v.code) ?? str(v.currency), unit: str(v.unit) })];
+}
+
+/** Adds the base-unit range of a UCUM quantity (https://hl7.org/fhir/R4/search.html#quantity, canonical units). */
+function withCanonical(e: QuantityEntry): QuantityEntry {
+  if (e.system !== UCUM_SYSTEM || !e.code) return e;
+  const low = e.low === null ? null : toCanonical(e.low, e.code);
+  const high = e.high === null ? null : toCanonical(e.high, e.code);
+  const unit = (low ?? high)?.unit;
+  if (!unit) return e;
+  return { ...e, canonicalLow: low?.value ?? null, canonicalHigh: high?.value ?? null, canonicalUnit: unit };
 }
 
 const RELATIVE_REF = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/([A-Za-z0-9\-.]{1,64}))?$/;

@@ -7,6 +7,7 @@ import { approximateRange } from './sql/date.ts';
 import { extractParamEntries, type CompositeEntry, type DateEntry, type QuantityEntry, type ReferenceEntry, type StringEntry, type TokenEntry } from './extract.ts';
 import { getSearchParameters } from './registry.ts';
 import type { DateValue, Modifier, NumberValue, QuantityValue, ReferenceValue, SearchFilter, SearchRequest, SearchValue, StringValue, TokenValue, UriValue } from './types.ts';
+import { toCanonical, UCUM_SYSTEM } from './ucum.ts';
 import { dateRange, normalizeString } from './values.ts';
 
 const ms = (iso: string): number => (iso === '-infinity' ? -Infinity : iso === 'infinity' ? Infinity : Date.parse(iso));
@@ -60,6 +61,11 @@ function numberMatches(e: QuantityEntry, v: NumberValue | QuantityValue): boolea
 }
 
 function quantityMatches(e: QuantityEntry, v: QuantityValue): boolean {
+  const canonical = v.system === UCUM_SYSTEM && v.code ? toCanonical(v.value, v.code, v.delta) : null;
+  if (canonical) {
+    if (e.canonicalUnit !== canonical.unit) return false;
+    return numberMatches({ ...e, low: e.canonicalLow ?? null, high: e.canonicalHigh ?? null }, { ...v, value: canonical.value, delta: canonical.delta ?? v.delta });
+  }
   if (!numberMatches(e, v)) return false;
   if (v.system && e.system !== v.system) return false;
   if (v.code) return v.system ? e.code === v.code : e.code === v.code || e.unit === v.code;

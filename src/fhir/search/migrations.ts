@@ -109,5 +109,14 @@ export const searchMigrations: Migration[] = INDEX_TABLES_SQL.split(';')
   .filter((statement) => statement !== '')
   .map((sql, i) => ({ id: `fhir-search/001-index-tables/${String(i + 1).padStart(2, '0')}`, sql }));
 
+/** Canonical UCUM form of quantities (value range in base units + base-unit expression), so 1000 mg finds 1 g. */
+searchMigrations.push({
+  id: 'fhir-search/002-quantity-canonical',
+  sql: 'ALTER TABLE fhir_search_quantity ADD COLUMN canonical_low numeric, ADD COLUMN canonical_high numeric, ADD COLUMN canonical_unit text',
+}, {
+  id: 'fhir-search/003-quantity-canonical-index',
+  sql: 'CREATE INDEX fhir_search_quantity_canonical ON fhir_search_quantity (param, canonical_unit, canonical_low) WHERE canonical_unit IS NOT NULL',
+});
+
 /** Index tables, for replacement and deletion. */
 export const INDEX_TABLES = ['fhir_search_token', 'fhir_search_string', 'fhir_search_date', 'fhir_search_number', 'fhir_search_quantity', 'fhir_search_reference', 'fhir_search_uri', 'fhir_search_composite'] as const;

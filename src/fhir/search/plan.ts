@@ -39,7 +39,7 @@ function valueCondition(a: string, paramType: ParamType, v: SearchValue, filter:
     case 'string': return stringCondition({ norm: `${a}.norm`, exact: `${a}.exact` }, v as StringValue, filter.modifier, sql);
     case 'date': return dateCondition({ low: `${a}.low`, high: `${a}.high` }, v as DateValue, sql);
     case 'number': return numberCondition({ low: `${a}.low`, high: `${a}.high` }, v as NumberValue, sql);
-    case 'quantity': return quantityCondition({ low: `${a}.low`, high: `${a}.high`, system: `${a}.system`, code: `${a}.code`, unit: `${a}.unit` }, v as QuantityValue, sql);
+    case 'quantity': return quantityCondition({ low: `${a}.low`, high: `${a}.high`, system: `${a}.system`, code: `${a}.code`, unit: `${a}.unit`, canonical: { low: `${a}.canonical_low`, high: `${a}.canonical_high`, unit: `${a}.canonical_unit` } }, v as QuantityValue, sql);
     case 'reference': return referenceCondition({ targetType: `${a}.target_type`, targetId: `${a}.target_id`, version: `${a}.version`, url: `${a}.url`, identSystem: `${a}.ident_system`, identValue: `${a}.ident_value` }, v as ReferenceValue, filter.targetType, sql, ctx.baseUrl);
     case 'uri': return uriCondition(`${a}.value`, v as UriValue, filter.modifier, sql);
     case 'composite': return compositeCondition(a, v as CompositeValue, sql);

@@ -98,6 +98,10 @@ describe('FHIR search (database)', () => {
     expect(await ids('Observation', 'value-quantity=1.0e2')).toEqual(['w2']);
     expect(await ids('Observation', 'value-quantity=ap100')).toEqual(['hr2', 'w2']);
     expect(await ids('Observation', 'value-quantity=ne72&code=8867-4')).toEqual(['hr2', 'hr3']);
+    // Canonical UCUM: 80.5 kg is 80500 g; 100 kg is 0.1 t.
+    expect(await ids('Observation', 'value-quantity=80500|http://unitsofmeasure.org|g')).toEqual(['w1']);
+    expect(await ids('Observation', 'value-quantity=gt0.09|http://unitsofmeasure.org|t')).toEqual(['w2']);
+    expect(await ids('Observation', 'value-quantity=1.2|http://unitsofmeasure.org|/s')).toEqual(['hr1']);
   });
 
   it('composite code-value-quantity pairs components of one element', async () => {
@@ -258,7 +262,7 @@ describe('FHIR search (database)', () => {
       ['Patient', 'identifier:of-type=http://terminology.hl7.org/CodeSystem/v2-0203|MR|M1'], ['Patient', 'name=muller'], ['Patient', 'family:exact=Smith'],
       ['Patient', 'family:contains=ITH'], ['Observation', 'date=2024-03'], ['Observation', 'date=ge2024-03-02'], ['Observation', 'date=ne2024-03'],
       ['Observation', 'date=ap2024-02-10'], ['Observation', 'value-quantity=gt75'], ['Observation', 'value-quantity=80.5|http://unitsofmeasure.org|kg'],
-      ['Observation', 'value-quantity=le72||/min'], ['Observation', `code-value-quantity=${LOINC}|8867-4$gt80`], ['Observation', 'subject=Patient/p1'],
+      ['Observation', 'value-quantity=le72||/min'], ['Observation', 'value-quantity=80500|http://unitsofmeasure.org|g'], ['Observation', `code-value-quantity=${LOINC}|8867-4$gt80`], ['Observation', 'subject=Patient/p1'],
       ['Observation', 'subject:Patient=p2'], ['Patient', 'birthdate:missing=true'], ['Patient', '_id=p1,p2'], ['Patient', 'active=true&gender=male'],
       ['Provenance', 'target=Observation/hr1'],
     ];

@@ -11,7 +11,7 @@ const COLUMNS = {
   fhir_search_string: ['rid', 'param', 'norm', 'exact'],
   fhir_search_date: ['rid', 'param', 'low', 'high'],
   fhir_search_number: ['rid', 'param', 'low', 'high'],
-  fhir_search_quantity: ['rid', 'param', 'low', 'high', 'system', 'code', 'unit'],
+  fhir_search_quantity: ['rid', 'param', 'low', 'high', 'system', 'code', 'unit', 'canonical_low', 'canonical_high', 'canonical_unit'],
   fhir_search_reference: ['rid', 'param', 'target_type', 'target_id', 'version', 'url', 'ident_system', 'ident_value'],
   fhir_search_uri: ['rid', 'param', 'value'],
   fhir_search_composite: ['rid', 'param', 't_system', 't_code', 'v_system', 'v_code', 'v_text', 'v_low', 'v_high', 'v_start', 'v_end'],
@@ -19,7 +19,7 @@ const COLUMNS = {
 
 /** SQL column type of each column, so one `unnest($1::type[], …)` statement inserts every row of a table. */
 const COLUMN_TYPES: Record<string, string> = {
-  rid: 'bigint', low: 'text', high: 'text', v_low: 'numeric', v_high: 'numeric', v_start: 'timestamptz', v_end: 'timestamptz',
+  rid: 'bigint', canonical_low: 'numeric', canonical_high: 'numeric', low: 'text', high: 'text', v_low: 'numeric', v_high: 'numeric', v_start: 'timestamptz', v_end: 'timestamptz',
 };
 
 const token = (rid: number, key: string, e: TokenEntry): Row => [rid, key, e.system, e.code, e.text, e.typeSystem, e.typeCode];
@@ -45,7 +45,7 @@ function rowsOf(items: readonly { rid: number; entries: IndexEntries }[]): Map<s
     for (const { key, e } of entries.string) add('fhir_search_string', [rid, key, e.norm, e.exact]);
     for (const { key, e } of entries.date) add('fhir_search_date', [rid, key, e.low, e.high]);
     for (const { key, e } of entries.number) add('fhir_search_number', [rid, key, e.low, e.high]);
-    for (const { key, e } of entries.quantity) add('fhir_search_quantity', [rid, key, e.low, e.high, e.system, e.code, e.unit]);
+    for (const { key, e } of entries.quantity) add('fhir_search_quantity', [rid, key, e.low, e.high, e.system, e.code, e.unit, e.canonicalLow ?? null, e.canonicalHigh ?? null, e.canonicalUnit ?? null]);
     for (const { key, e } of entries.reference) add('fhir_search_reference', [rid, key, e.targetType, e.targetId, e.version, e.url, e.identSystem, e.identValue]);
     for (const { key, e } of entries.uri) add('fhir_search_uri', [rid, key, e.value]);
     for (const { key, e } of entries.composite) add('fhir_search_composite', compositeRow(rid, key, e));

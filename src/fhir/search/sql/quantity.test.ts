@@ -16,6 +16,16 @@ describe('quantityCondition', () => {
   const q = (value: string, system?: string, code?: string): QuantityValue => ({ kind: 'quantity', prefix: 'eq', value, delta: decimalDelta(value), ...(system ? { system } : {}), ...(code ? { code } : {}) });
   const run = (v: QuantityValue) => matchingLabels(t.db, ['low numeric', 'high numeric', 'system text', 'code text', 'unit text'], rows, (a, sql) => quantityCondition({ low: `${a}.low`, high: `${a}.high`, system: `${a}.system`, code: `${a}.code`, unit: `${a}.unit` }, v, sql));
 
+  it('compares UCUM quantities in base units when the searched unit converts', async () => {
+    const canonicalRows = [['kg', '80000', '80000', 'g1'], ['mg', '0.005', '0.005', 'g1'], ['min', '60', '60', 's1']];
+    const runCanonical = (v: QuantityValue) => matchingLabels(t.db, ['canonical_low numeric', 'canonical_high numeric', 'canonical_unit text'], canonicalRows, (a, sql) =>
+      quantityCondition({ low: 'NULL', high: 'NULL', system: 'NULL', code: 'NULL', unit: 'NULL', canonical: { low: `${a}.canonical_low`, high: `${a}.canonical_high`, unit: `${a}.canonical_unit` } }, v, sql));
+    expect(await runCanonical(q('80000', UCUM, 'g'))).toEqual(['kg']);
+    expect(await runCanonical(q('5', UCUM, 'mg'))).toEqual(['mg']);
+    expect(await runCanonical({ ...q('1', UCUM, 'g'), prefix: 'lt' })).toEqual(['mg']);
+    expect(await runCanonical(q('1', UCUM, 'h'))).toEqual([]);
+  });
+
   it('matches value alone, value|system|code, and value||unit', async () => {
     expect(await run(q('80'))).toEqual(['kg', 'lb']);
     expect(await run(q('80', UCUM, 'kg'))).toEqual(['kg']);
