@@ -84,7 +84,7 @@ describe('parseSearchRequest', () => {
   });
 
   it('rejects an unknown resource type with 404', () => {
-    expect(error('Nope', '').status).toBe(404);
+    expect(error('Nope', '')).toMatchObject({ status: 404, code: 'NOT_FOUND' });
   });
 
   it('lenient mode keeps the good parameters and lists the bad ones', () => {

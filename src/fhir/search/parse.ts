@@ -236,7 +236,7 @@ function parseNonNegativeInt(name: string, raw: string): number {
  * in `ignored` (https://hl7.org/fhir/R4/search.html#errors, Prefer: handling=lenient).
  */
 export function parseSearchRequest(resourceType: string | undefined, params: URLSearchParams | readonly [string, string][], options?: { lenient?: boolean }): SearchRequest {
-  if (resourceType !== undefined && !isResourceType(resourceType)) throw new FlauraError('SEARCH_UNKNOWN_TYPE', 404, `Unknown resource type '${resourceType}'`);
+  if (resourceType !== undefined && !isResourceType(resourceType)) throw new FlauraError('NOT_FOUND', 404, `Unknown resource type '${resourceType}'`);
   const request: SearchRequest = { filters: [], sort: [], count: DEFAULT_COUNT, include: [], revinclude: [], ignored: [], ...(resourceType ? { resourceType } : {}) };
   const pairs = params instanceof URLSearchParams ? [...params.entries()] : params;
   for (const [name, raw] of pairs) {

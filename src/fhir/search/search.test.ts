@@ -2,7 +2,7 @@
 import type { Bundle, Observation, Patient, Resource } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDb } from '../../../test/test-db.ts';
-import { deleteSearchIndex, everything, executeSearch, findMatchingIds, formatSearchUrl, matchesSearchRequest, parseSearchRequest, writeSearchIndex } from './index.ts';
+import { deleteSearchIndex, everything, executeSearch, findMatchingIds, formatSearchUrl, matchesSearchRequest, parseSearchRequest, writeSearchIndex, writeSearchIndexBatch } from './index.ts';
 import { createSearchTestDb, loadResources } from './test-support.ts';
 
 const BASE = 'http://fhir.test/fhir';
@@ -305,5 +305,21 @@ describe('FHIR search (database)', () => {
     expect(b.entry?.filter((e) => e.search?.mode === 'match').map((e) => e.resource?.id)).toEqual(['p2']);
     const outcome = b.entry?.find((e) => e.search?.mode === 'outcome')?.resource;
     expect(JSON.stringify(outcome)).toContain('nonsense');
+  });
+});
+
+describe('writeSearchIndexBatch', () => {
+  let t: TestDb;
+  beforeAll(async () => { t = await createSearchTestDb(); });
+  afterAll(async () => t.drop());
+
+  it('indexes only the last version when a batch holds one resource twice', async () => {
+    const [rid] = await loadResources(t, [{ resourceType: 'Organization', id: 'x', name: 'First' } as Resource]);
+    await t.db.transaction((tx) => writeSearchIndexBatch(tx, [
+      { rid: rid!, resource: { resourceType: 'Organization', id: 'x', name: 'Second' } as Resource },
+      { rid: rid!, resource: { resourceType: 'Organization', id: 'x', name: 'Third' } as Resource },
+    ]));
+    const { rows } = await t.db.query<{ exact: string }>("SELECT exact FROM fhir_search_string WHERE rid = $1 AND param = 'Organization.name'", [rid]);
+    expect(rows.map((r) => r.exact)).toEqual(['Third']);
   });
 });

@@ -72,8 +72,10 @@ async function deleteRows(tx: Queryable, rids: readonly number[]): Promise<void>
 /** Replaces the index rows of many resources (transaction ingest): one DELETE and one INSERT per table. */
 export async function writeSearchIndexBatch(tx: Queryable, items: readonly { rid: number; resource: Resource }[]): Promise<void> {
   if (items.length === 0) return;
-  await deleteRows(tx, items.map((i) => i.rid));
-  const rows = rowsOf(items.map(({ rid, resource }) => ({ rid, entries: extractIndexEntries(resource) })));
+  // The last version of a resource written twice in one batch wins.
+  const latest = new Map(items.map((i) => [i.rid, i.resource] as const));
+  await deleteRows(tx, [...latest.keys()]);
+  const rows = rowsOf([...latest].map(([rid, resource]) => ({ rid, entries: extractIndexEntries(resource) })));
   for (const table of INDEX_TABLES) await insertRows(tx, table, rows.get(table)!);
 }
 
