@@ -1,5 +1,6 @@
 // Stores one import all-or-nothing: COPY batches into a staging table, then INSERT … ON CONFLICT DO NOTHING (dedup).
-import type { Db, Queryable } from '../../../db/index.ts';
+import type { Db } from '../../../db/index.ts';
+import { FlauraError } from '../../../errors.ts';
 import type { ImportIssue, ImportItem, Sample, SourceKind } from '../model.ts';
 import { ensureMonthPartitions, monthsBetween } from './partitions.ts';
 import { refreshRollups } from './rollups.ts';
@@ -32,22 +33,44 @@ const STAGE_COLUMNS = ['patient_id', 'metric', 'start_time', 'end_time', 'value'
 
 /**
  * Drains `items` into the samples table inside one transaction. Samples are buffered `batchSize` at a time (memory
- * stays bounded whatever the import size) and COPied into a transaction-local staging table; at the end they are
- * inserted with ON CONFLICT DO NOTHING, so re-importing the same data adds no rows, and the touched rollups are
- * recomputed. Any failure (malformed file, database error) rolls the whole import back.
+ * stays bounded whatever the import size). Each batch is first COPied straight into wearable_sample under a
+ * savepoint (the fast path for new data); when a batch hits an existing key, that batch and all later ones go
+ * through a transaction-local staging table and one final INSERT … ON CONFLICT DO NOTHING, so re-importing the same
+ * data adds no rows. The touched rollups are then recomputed. Any failure (malformed file, database error) rolls
+ * the whole import back.
  */
 export async function ingestImport(db: Db, items: AsyncIterable<ImportItem>, options: IngestOptions): Promise<ImportResult> {
   const batchSize = options.batchSize ?? 5000;
   const maxIssues = options.maxIssues ?? 1000;
   return db.transaction(async (tx) => {
-    await tx.query(`CREATE TEMP TABLE wearable_stage (LIKE wearable_sample INCLUDING DEFAULTS) ON COMMIT DROP`);
     await tx.query(`INSERT INTO wearable_import (id, patient_id, format, started_at) VALUES ($1, $2, $3, $4)`, [options.importId, options.patientId, options.format, options.now.toISOString()]);
     const issues: ImportIssue[] = [];
-    let rejected = 0, received = 0;
-    let batch: unknown[][] = [];
+    const spans = new Map<string, { lo: number; hi: number }>();
+    const months = new Set<number>();
+    let rejected = 0, received = 0, direct = 0;
+    let staging = false;
+    let batch: Sample[] = [];
     const flush = async (): Promise<void> => {
-      await db.copyRows('wearable_stage', STAGE_COLUMNS, batch, tx);
+      if (batch.length === 0) return;
+      const rows = batch.map((s) => stageRow(s, options));
+      const newMonths = monthsBetween(Math.min(...batch.map((s) => s.start)), Math.max(...batch.map((s) => s.start))).filter((m) => !months.has(m.getTime()));
       batch = [];
+      await ensureMonthPartitions(tx, newMonths);
+      for (const m of newMonths) months.add(m.getTime());
+      if (!staging) {
+        await tx.query('SAVEPOINT wearable_batch');
+        try {
+          direct += await db.copyRows('wearable_sample', STAGE_COLUMNS, rows, tx);
+          await tx.query('RELEASE SAVEPOINT wearable_batch');
+          return;
+        } catch (e) {
+          if (!(e instanceof FlauraError && e.code === 'DB_UNIQUE_VIOLATION')) throw e;
+          await tx.query('ROLLBACK TO SAVEPOINT wearable_batch');
+          await tx.query(`CREATE TEMP TABLE wearable_stage (LIKE wearable_sample INCLUDING DEFAULTS) ON COMMIT DROP`);
+          staging = true;
+        }
+      }
+      await db.copyRows('wearable_stage', STAGE_COLUMNS, rows, tx);
     };
     for await (const item of items) {
       if (item.type === 'issue') {
@@ -56,11 +79,24 @@ export async function ingestImport(db: Db, items: AsyncIterable<ImportItem>, opt
         continue;
       }
       received++;
-      batch.push(stageRow(item.sample, options));
+      const s = item.sample;
+      const span = spans.get(s.metric);
+      if (!span) spans.set(s.metric, { lo: s.start, hi: s.start });
+      else {
+        if (s.start < span.lo) span.lo = s.start;
+        if (s.start > span.hi) span.hi = s.start;
+      }
+      batch.push(s);
       if (batch.length >= batchSize) await flush();
     }
     await flush();
-    const inserted = await publishStage(tx, options);
+    const cols = STAGE_COLUMNS.join(', ');
+    // DO NOTHING also skips a key repeated inside the same file: the later row conflicts with the one just inserted.
+    const staged = staging ? (await tx.query(`INSERT INTO wearable_sample (${cols}) SELECT ${cols} FROM wearable_stage ON CONFLICT DO NOTHING`)).rowCount : 0;
+    const inserted = direct + staged;
+    for (const [metric, span] of spans) {
+      await refreshRollups(tx, { patientId: options.patientId, metric, from: new Date(span.lo), to: new Date(span.hi), priority: options.sourcePriority, timeZone: options.timeZone ?? 'UTC' });
+    }
     await tx.query(`UPDATE wearable_import SET finished_at = $2, received = $3, inserted = $4, rejected = $5, issues = $6 WHERE id = $1`, [options.importId, options.now.toISOString(), received, inserted, rejected, JSON.stringify(issues)]);
     return { importId: options.importId, received, inserted, duplicates: received - inserted, rejected, issues };
   });
@@ -68,20 +104,4 @@ export async function ingestImport(db: Db, items: AsyncIterable<ImportItem>, opt
 
 function stageRow(s: Sample, o: IngestOptions): unknown[] {
   return [o.patientId, s.metric, new Date(s.start).toISOString(), new Date(s.end).toISOString(), s.value, s.unit, s.source, s.sourceKind, s.device, s.context, o.importId];
-}
-
-/** Moves the staged rows into wearable_sample (creating partitions first) and refreshes the rollups they touch. */
-async function publishStage(tx: Queryable, options: IngestOptions): Promise<number> {
-  const spans = await tx.query<{ metric: string; lo: Date; hi: Date }>(`SELECT metric, min(start_time) AS lo, max(start_time) AS hi FROM wearable_stage GROUP BY metric`);
-  if (spans.rows.length === 0) return 0;
-  const lo = Math.min(...spans.rows.map((r) => new Date(r.lo).getTime()));
-  const hi = Math.max(...spans.rows.map((r) => new Date(r.hi).getTime()));
-  await ensureMonthPartitions(tx, monthsBetween(lo, hi));
-  const cols = STAGE_COLUMNS.join(', ');
-  // DO NOTHING also skips a key repeated inside the same file: the later row conflicts with the one just inserted.
-  const ins = await tx.query(`INSERT INTO wearable_sample (${cols}) SELECT ${cols} FROM wearable_stage ON CONFLICT DO NOTHING`);
-  for (const r of spans.rows) {
-    await refreshRollups(tx, { patientId: options.patientId, metric: r.metric, from: new Date(r.lo), to: new Date(r.hi), priority: options.sourcePriority, timeZone: options.timeZone ?? 'UTC' });
-  }
-  return ins.rowCount;
 }
