@@ -240,6 +240,9 @@ describe('FHIR search (database)', () => {
     }
     expect(all.sort()).toEqual(['Encounter/e1', 'Group/g1', 'Observation/hr1', 'Observation/hr2', 'Patient/p1']);
     await expect(everything(t.db, 'nobody', { baseUrl: BASE })).rejects.toMatchObject({ status: 404 });
+    await expect(everything(t.db, 'p1', { baseUrl: BASE, count: 0 })).rejects.toMatchObject({ status: 400, code: 'SEARCH_INVALID_VALUE' });
+    await expect(everything(t.db, 'p1', { baseUrl: BASE, cursor: 'x' })).rejects.toMatchObject({ status: 400, code: 'SEARCH_INVALID_VALUE' });
+    await expect(everything(t.db, 'p1', { baseUrl: BASE, since: 'last week' })).rejects.toMatchObject({ status: 400, code: 'SEARCH_INVALID_VALUE' });
   });
 
   it('system-wide search, self link round-trip, conditional matching, deleted resources excluded', async () => {
