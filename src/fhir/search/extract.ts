@@ -39,7 +39,8 @@ export function tokenEntries(v: unknown): TokenEntry[] {
   if (typeof v === 'string') return [{ system: null, code: v, text: null, ...none }];
   if (typeof v === 'boolean' || typeof v === 'number') return [{ system: null, code: String(v), text: null, ...none }];
   if (!isObj(v)) return [];
-  if (Array.isArray(v.coding) || typeof v.text === 'string' && !('value' in v) && !('code' in v)) {
+  // CodeableConcept: codings and/or text (an Identifier or Coding has value/code instead).
+  if (Array.isArray(v.coding) || (typeof v.text === 'string' && !('value' in v) && !('code' in v))) {
     const out: TokenEntry[] = (Array.isArray(v.coding) ? v.coding : []).filter(isObj).map((c) => ({ system: str(c.system), code: str(c.code), text: typeof c.display === 'string' ? normalizeString(c.display) : null, ...none }));
     if (typeof v.text === 'string') out.push({ system: null, code: null, text: normalizeString(v.text), ...none });
     return out;
@@ -133,10 +134,7 @@ export function referenceEntries(v: unknown): ReferenceEntry[] {
   if (typeof v === 'string') return [{ ...parseReferenceString(v), ...blank }];
   if (!isObj(v)) return [];
   const ident = isObj(v.identifier) ? { identSystem: str(v.identifier.system), identValue: str(v.identifier.value) } : blank;
-  if (typeof v.reference === 'string') {
-    const parsed = parseReferenceString(v.reference);
-    return [{ ...parsed, targetType: parsed.targetType ?? (parsed.url?.startsWith('#') ? null : parsed.targetType), ...ident }];
-  }
+  if (typeof v.reference === 'string') return [{ ...parseReferenceString(v.reference), ...ident }];
   if (ident.identValue !== null) return [{ targetType: str(v.type), targetId: null, version: null, url: null, ...ident }];
   return [];
 }
