@@ -75,7 +75,7 @@ const keyText = (v: unknown): string | null => (v === null || v === undefined ? 
 
 /** Runs the page query; returns the page rows in order and whether rows exist beyond it. */
 async function fetchPage(db: Queryable, request: SearchRequest, w: Where): Promise<{ rows: MatchRow[]; more: boolean; cursor?: Cursor }> {
-  const cursor = request.cursor ? decodeCursor(request.cursor, w.keys.length) : undefined;
+  const cursor = request.cursor ? decodeCursor(request.cursor, w.keys.map((k) => k.type)) : undefined;
   const keyCols = w.keys.map((k, i) => `, ${k.expr} AS k${i}`).join('');
   const inner = `SELECT r.rid, r.resource_type, r.id, r.version_id, r.content${keyCols} FROM fhir_resource r WHERE ${w.where}`;
   const reverse = cursor?.d === 'p';

@@ -75,6 +75,8 @@ describe('parseSearchRequest', () => {
     ['Observation', 'code-value-quantity=8867-4', 'SEARCH_INVALID_VALUE', 'code-value-quantity'],
     [undefined, 'name=x', 'SEARCH_UNKNOWN_PARAM', 'name'],
     ['Patient', '_list=a b', 'SEARCH_INVALID_VALUE', '_list'],
+    ['Patient', 'family=a%00b', 'SEARCH_INVALID_VALUE', 'family'],
+    ['Observation', 'value-quantity=1e99999', 'SEARCH_INVALID_VALUE', 'value-quantity'],
   ])('%s?%s -> %s naming the parameter', (type, query, code, expression) => {
     const err = error(type, query);
     expect(err.code).toBe(code);

@@ -251,6 +251,8 @@ export function parseSearchRequest(resourceType: string | undefined, params: URL
 }
 
 function applyParam(request: SearchRequest, resourceType: string | undefined, name: string, raw: string): void {
+  // PostgreSQL text cannot hold NUL; reject it here rather than fail in the database.
+  if (raw.includes('\u0000') || name.includes('\u0000')) throw invalid(name.split('\u0000').join(''), 'contains a NUL character');
   switch (name) {
     case '_count': request.count = Math.min(parseNonNegativeInt(name, raw), MAX_COUNT); return;
     case '_offset': request.offset = parseNonNegativeInt(name, raw); return;

@@ -300,6 +300,10 @@ describe('FHIR search (database)', () => {
 
   it('rejects a cursor that does not belong to the search', async () => {
     await expect(search('Observation', '_cursor=abc')).rejects.toMatchObject({ code: 'SEARCH_INVALID_VALUE', status: 400 });
+    const forged = Buffer.from(JSON.stringify({ d: 'n', v: ['not a date'], rid: 1 })).toString('base64url');
+    await expect(search('Observation', `_sort=date&_cursor=${forged}`)).rejects.toMatchObject({ code: 'SEARCH_INVALID_VALUE', status: 400 });
+    const wrongShape = Buffer.from(JSON.stringify({ d: 'n', v: [], rid: 1 })).toString('base64url');
+    await expect(search('Observation', `_sort=date&_cursor=${wrongShape}`)).rejects.toMatchObject({ code: 'SEARCH_INVALID_VALUE', status: 400 });
     await expect(search(undefined, '_sort=family')).rejects.toMatchObject({ status: 400 });
   });
 

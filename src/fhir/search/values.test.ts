@@ -9,7 +9,8 @@ describe('search values', () => {
     expect(dateRange('2024-02-10')?.high).toBe('2024-02-10T23:59:59.999Z');
     expect(dateRange('2024-02-10T10:00+02:00')).toEqual({ low: '2024-02-10T08:00:00.000Z', high: '2024-02-10T08:00:59.999Z' });
     expect(dateRange('2024-02-10T10:00:05.5Z')).toEqual({ low: '2024-02-10T10:00:05.500Z', high: '2024-02-10T10:00:05.599Z' });
-    for (const bad of ['2024-13', '2023-02-29', 'yesterday', '2024-01-01T25:00Z', '']) expect(dateRange(bad), bad).toBeUndefined();
+    expect(dateRange('0050-03')?.low).toBe('0050-03-01T00:00:00.000Z');
+    for (const bad of ['0000', '2024-13', '2023-02-29', 'yesterday', '2024-01-01T25:00Z', '']) expect(dateRange(bad), bad).toBeUndefined();
   });
 
   it('gives numbers half their last significant digit', () => {

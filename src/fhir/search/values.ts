@@ -5,6 +5,14 @@ export function normalizeString(text: string): string {
   return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
+/** Milliseconds of a UTC date-time; unlike Date.UTC, years 1-99 stay themselves (not 1901-1999). */
+function utc(year: number, month: number, day: number, h = 0, mi = 0, s = 0, ms = 0): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month, day);
+  d.setUTCHours(h, mi, s, ms);
+  return d.getTime();
+}
+
 const DATE_RE = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/;
 
 /**
@@ -17,6 +25,7 @@ export function dateRange(text: string): { low: string; high: string } | undefin
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s, frac, tz] = m;
   const year = Number(y);
+  if (year < 1) return undefined; // PostgreSQL has no year 0
   const month = mo === undefined ? undefined : Number(mo);
   const day = d === undefined ? undefined : Number(d);
   if (month !== undefined && (month < 1 || month > 12)) return undefined;
@@ -25,19 +34,19 @@ export function dateRange(text: string): { low: string; high: string } | undefin
   let start: number;
   let end: number;
   if (month === undefined) {
-    start = Date.UTC(year, 0, 1);
-    end = Date.UTC(year + 1, 0, 1);
+    start = utc(year, 0, 1);
+    end = utc(year + 1, 0, 1);
   } else if (day === undefined) {
-    start = Date.UTC(year, month - 1, 1);
-    end = Date.UTC(year, month, 1);
+    start = utc(year, month - 1, 1);
+    end = utc(year, month, 1);
   } else if (h === undefined) {
-    start = Date.UTC(year, month - 1, day);
+    start = utc(year, month - 1, day);
     if (new Date(start).getUTCDate() !== day) return undefined;
     end = start + 86_400_000;
   } else {
     const offset = tz === undefined || tz === 'Z' ? 0 : (tz.startsWith('-') ? -1 : 1) * (Number(tz.slice(1, 3)) * 60 + Number(tz.slice(4, 6))) * 60_000;
     const ms = frac ? Math.floor(Number(`0${frac}`) * 1000) : 0;
-    start = Date.UTC(year, month - 1, day, Number(h), Number(mi), s === undefined ? 0 : Number(s), ms) - offset;
+    start = utc(year, month - 1, day, Number(h), Number(mi), s === undefined ? 0 : Number(s), ms) - offset;
     // The precision of the last given time part sets the width of the range.
     const width = frac ? 10 ** (3 - Math.min(3, frac.length - 1)) : s !== undefined ? 1000 : 60_000;
     end = start + width;
@@ -45,7 +54,7 @@ export function dateRange(text: string): { low: string; high: string } | undefin
   return { low: new Date(start).toISOString(), high: new Date(end - 1).toISOString() };
 }
 
-const DECIMAL_RE = /^[+-]?(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
+const DECIMAL_RE = /^[+-]?(\d{1,100})(?:\.(\d{1,100}))?(?:[eE]([+-]?\d{1,3}))?$/;
 
 /** True when `text` is a FHIR search number (decimal, optionally with an exponent). */
 export function isDecimal(text: string): boolean {
