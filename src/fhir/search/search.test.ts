@@ -2,6 +2,7 @@
 import type { Bundle, Observation, Patient, Resource } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDb } from '../../../test/test-db.ts';
+import { FlauraError } from '../../errors.ts';
 import { deleteSearchIndex, everything, executeSearch, findMatchingIds, formatSearchUrl, matchesSearchRequest, parseSearchRequest, writeSearchIndex, writeSearchIndexBatch } from './index.ts';
 import { createSearchTestDb, loadResources } from './test-support.ts';
 
@@ -305,6 +306,26 @@ describe('FHIR search (database)', () => {
     const wrongShape = Buffer.from(JSON.stringify({ d: 'n', v: [], rid: 1 })).toString('base64url');
     await expect(search('Observation', `_sort=date&_cursor=${wrongShape}`)).rejects.toMatchObject({ code: 'SEARCH_INVALID_VALUE', status: 400 });
     await expect(search(undefined, '_sort=family')).rejects.toMatchObject({ status: 400 });
+  });
+
+  it('answers arbitrary parameter soup with a Bundle or a 4xx FlauraError, never a database error', async () => {
+    const names = ['code', 'code:text', 'code:not', 'date', 'value-quantity', 'subject', 'subject:Patient', 'subject.name', 'patient.organization.name', '_has:Observation:patient:code', '_id', '_lastUpdated', '_sort', '_count', '_cursor', '_include', '_revinclude:iterate', '_summary', '_elements', 'code-value-quantity', 'status:missing', 'combo-code-value-quantity', '_tag', '_profile:below', 'identifier:of-type', '_list', 'x'];
+    const values = ['', '1', 'ge2024', 'eq', '1e2', 'a|b', '|', '\\,', 'Patient/p1', 'http://x/Patient/1', '$', 'a$b', '8867-4$gt1', 'true', '-date', 'Observation:subject', '*', '2024-02-30', '%', "'; drop table x; --", 'ü', '9'.repeat(30), 'ap-5', 'sa2024-01-01T10:00+05:00'];
+    let seed = 42;
+    const pick = <T>(list: readonly T[]): T => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return list[seed % list.length]!; };
+    let answered = 0;
+    for (let i = 0; i < 150; i++) {
+      const query = new URLSearchParams(Array.from({ length: 1 + (i % 3) }, () => [pick(names), pick(values)] as [string, string])).toString();
+      try {
+        const b = await search(i % 2 ? 'Observation' : 'Patient', query);
+        expect(b.type).toBe('searchset');
+        answered++;
+      } catch (err) {
+        expect(err, query).toBeInstanceOf(FlauraError);
+        expect((err as FlauraError).status, query).toBeLessThan(500);
+      }
+    }
+    expect(answered).toBeGreaterThan(10);
   });
 
   it('lenient mode reports ignored parameters as an outcome entry', async () => {
