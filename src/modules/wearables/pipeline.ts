@@ -18,5 +18,10 @@ export interface RunImportOptions extends OpenImportOptions {
 /** Imports `path` for one patient: per-record issues are reported, any fatal error stores nothing. */
 export async function runImport(db: Db, path: string, catalog: MetricCatalog, o: RunImportOptions): Promise<ImportResult> {
   const items = await openImport(path, o.format, catalog, o);
-  return ingestImport(db, items, { patientId: o.patientId, importId: o.importId, format: o.format, now: o.now, sourcePriority: o.sourcePriority ?? catalog.defaultSourcePriority, timeZone: o.timeZone });
+  return ingestImport(db, items, { patientId: o.patientId, importId: o.importId, format: o.format, now: o.now, sourcePriority: o.sourcePriority ?? catalog.defaultSourcePriority, timeZone: o.timeZone, endDatedMetrics: endDatedMetrics(catalog) });
+}
+
+/** Metrics dated by their end in daily rollups: sleep segments belong to the morning they end. */
+export function endDatedMetrics(catalog: MetricCatalog): string[] {
+  return catalog.metrics.filter((m) => m.sleepStage).map((m) => m.id);
 }

@@ -27,6 +27,8 @@ export interface IngestOptions {
   timeZone?: string;
   batchSize?: number;
   maxIssues?: number;
+  /** Metrics whose rollups are dated by sample end (sleep); `runImport` fills it from the catalog. */
+  endDatedMetrics?: readonly string[];
 }
 
 const STAGE_COLUMNS = ['patient_id', 'metric', 'start_time', 'end_time', 'value', 'unit', 'source', 'source_kind', 'device', 'context', 'import_id'] as const;
@@ -95,7 +97,7 @@ export async function ingestImport(db: Db, items: AsyncIterable<ImportItem>, opt
     const staged = staging ? (await tx.query(`INSERT INTO wearable_sample (${cols}) SELECT ${cols} FROM wearable_stage ON CONFLICT DO NOTHING`)).rowCount : 0;
     const inserted = direct + staged;
     for (const [metric, span] of spans) {
-      await refreshRollups(tx, { patientId: options.patientId, metric, from: new Date(span.lo), to: new Date(span.hi), priority: options.sourcePriority, timeZone: options.timeZone ?? 'UTC' });
+      await refreshRollups(tx, { patientId: options.patientId, metric, from: new Date(span.lo), to: new Date(span.hi), priority: options.sourcePriority, timeZone: options.timeZone ?? 'UTC', dateByEnd: options.endDatedMetrics?.includes(metric) ?? false });
     }
     await tx.query(`UPDATE wearable_import SET finished_at = $2, received = $3, inserted = $4, rejected = $5, issues = $6 WHERE id = $1`, [options.importId, options.now.toISOString(), received, inserted, rejected, JSON.stringify(issues)]);
     return { importId: options.importId, received, inserted, duplicates: received - inserted, rejected, issues };

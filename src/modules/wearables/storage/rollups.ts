@@ -11,21 +11,25 @@ export type RollupBucket = 'hour' | 'day';
  * never add up (the documented source priority; kinds absent from `priority` rank last). Buckets are cut in
  * `timeZone` (IANA name) so that a "day" is the patient's day.
  */
-export async function refreshRollups(tx: Queryable, args: { patientId: string; metric: string; from: Date; to: Date; priority: readonly SourceKind[]; timeZone: string }): Promise<void> {
+export async function refreshRollups(tx: Queryable, args: { patientId: string; metric: string; from: Date; to: Date; priority: readonly SourceKind[]; timeZone: string; dateByEnd?: boolean }): Promise<void> {
+  // Sleep segments are dated by their end (the night of 29 Feb → 1 Mar counts for 1 Mar), everything else by start.
+  const at = args.dateByEnd ? 'end_time' : 'start_time';
   for (const bucket of ['hour', 'day'] as const) {
     // Widen to whole buckets so a partial refresh never leaves a bucket computed from part of its samples.
     const bounds = await tx.query<{ lo: Date; hi: Date }>(
       `SELECT date_trunc($1, $2::timestamptz, $4) AS lo, date_trunc($1, $3::timestamptz, $4) + ('1 ' || $1)::interval AS hi`,
-      [bucket, args.from.toISOString(), args.to.toISOString(), args.timeZone],
+      [bucket, args.from.toISOString(), new Date(args.to.getTime() + (args.dateByEnd ? 86_400_000 : 0)).toISOString(), args.timeZone],
     );
     const { lo, hi } = bounds.rows[0]!;
     await tx.query(`DELETE FROM wearable_rollup WHERE patient_id = $1 AND metric = $2 AND bucket = $3 AND bucket_start >= $4 AND bucket_start < $5`, [args.patientId, args.metric, bucket, lo, hi]);
     await tx.query(
       `WITH s AS (
-         SELECT value, source_kind, date_trunc($3, start_time, $7) AS b,
-                coalesce(array_position($6::text[], source_kind), 1000) AS rank
-         FROM wearable_sample
-         WHERE patient_id = $1 AND metric = $2 AND start_time >= $4 AND start_time < $5
+         SELECT * FROM (
+           SELECT value, source_kind, date_trunc($3, ${at}, $7) AS b,
+                  coalesce(array_position($6::text[], source_kind), 1000) AS rank
+           FROM wearable_sample
+           WHERE patient_id = $1 AND metric = $2 AND start_time >= $4::timestamptz - interval '1 day' AND start_time < $5
+         ) w WHERE b >= $4 AND b < $5
        ), best AS (SELECT b, min(rank) AS rank FROM s GROUP BY b)
        INSERT INTO wearable_rollup (patient_id, metric, bucket, bucket_start, n, min, max, mean, sum, p5, p50, p95, source_kind)
        SELECT $1, $2, $3, s.b, count(*), min(value), max(value), avg(value), sum(value),

@@ -14,6 +14,8 @@ import { listPartitions } from './partitions.ts';
 import { queryChart } from './query.ts';
 import { applyRetention, setRetention } from './retention.ts';
 import { readRollups } from './rollups.ts';
+import { readDailySeries } from './daily-series.ts';
+import { runImport } from '../pipeline.ts';
 
 const catalog = loadMetricCatalog();
 const priority = catalog.defaultSourcePriority;
@@ -60,6 +62,17 @@ describe('wearables storage', () => {
     const day = await readRollups(t.db, { patientId: 'p1', metric: 'steps', bucket: 'day', from: new Date('2024-03-01T00:00:00Z'), to: new Date('2024-03-02T00:00:00Z') });
     expect(day).toHaveLength(1);
     expect(day[0]).toMatchObject({ sum: 702, n: 1, sourceKind: 'watch' });
+  });
+
+  it('reads daily series from the rollups in the patient time zone, sleep dated by the wake-up day', async () => {
+    const r = await runImport(t.db, join(FIXTURES, 'export.zip'), catalog, { patientId: 'p3', importId: 'imp-ny', format: 'apple-health', now: new Date('2024-03-03T12:00:00Z'), timeZone: 'America/New_York' });
+    expect(r.inserted).toBe(17);
+    const daily = await readDailySeries(t.db, catalog, { patientId: 'p3', from: '2024-02-28', to: '2024-03-03', timeZone: 'America/New_York' });
+    expect(daily.get('sleep-total')).toEqual([{ date: '2024-03-01', value: 415 }]);
+    expect(daily.get('sleep-in-bed')).toEqual([{ date: '2024-03-01', value: 450 }]);
+    expect(daily.get('steps')).toEqual([{ date: '2024-03-01', value: 702 }]);
+    expect(daily.get('body-temperature')).toEqual([{ date: '2024-03-01', value: 37 }]);
+    expect(daily.get('heart-rate')).toEqual([{ date: '2024-03-01', value: 90 }]);
   });
 
   it('rolls everything back when the stream fails midway', async () => {
