@@ -73,4 +73,30 @@ describe('importAppleHealthXml', () => {
     await expect(collect(importAppleHealthXml(chunks('<HealthData><Record type="x"></HealthData>'), catalog))).rejects.toMatchObject({ code: 'WEARABLES_MALFORMED_XML' });
     await expect(collect(importAppleHealthXml(chunks('<html/>'), catalog))).rejects.toMatchObject({ code: 'WEARABLES_NOT_APPLE_HEALTH', status: 422 });
   });
+
+  it('streams: items come out while the document is still being read, whatever its size', async () => {
+    const records = 50_000;
+    let pulled = 0;
+    async function* bigExport(): AsyncGenerator<string> {
+      yield '<?xml version="1.0" encoding="UTF-8"?>\n<HealthData locale="en_US">\n<ExportDate value="2024-03-03 09:00:00 -0500"/>\n';
+      for (let i = 0; i < records; i += 100) {
+        pulled++;
+        let chunk = '';
+        for (let j = i; j < i + 100; j++) {
+          const t = new Date(Date.UTC(2024, 0, 1) + j * 60_000).toISOString().replace('T', ' ').slice(0, 19);
+          chunk += ` <Record type="HKQuantityTypeIdentifierHeartRate" sourceName="Watch" unit="count/min" startDate="${t} +0000" endDate="${t} +0000" value="${60 + (j % 40)}"/>\n`;
+        }
+        yield chunk;
+      }
+      yield '</HealthData>\n';
+    }
+    let first: number | undefined;
+    let n = 0;
+    for await (const item of importAppleHealthXml(bigExport(), catalog)) {
+      if (first === undefined) first = pulled;
+      if (item.type === 'sample') n++;
+    }
+    expect(n).toBe(records);
+    expect(first).toBe(1); // the first sample is out after the first chunk of records, not after the whole file
+  });
 });
