@@ -43,6 +43,7 @@ function observationToItem(value: unknown, line: number, catalog: MetricCatalog)
     start = parseIsoInstant(obs.effectivePeriod.start);
     end = obs.effectivePeriod.end ? parseIsoInstant(obs.effectivePeriod.end) : start;
   } else return issue(label, 'effective[x] with a time zone is required', line);
+  if (Number.isNaN(start) || Number.isNaN(end)) return issue(label, 'effective[x] must be a date-time with a time zone (Z or ±hh:mm)', line);
   const source = obs.device?.display ?? obs.performer?.[0]?.display ?? 'FHIR';
   return toItem({ metric: metric.id, start, end, value: q.value, unit: q.code, unitSystem: 'ucum', source, device: obs.device?.display ?? null }, catalog, label, line);
 }

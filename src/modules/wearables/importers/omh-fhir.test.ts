@@ -37,7 +37,7 @@ describe('importFhirObservations', () => {
     const { samples, issues } = await collect(importFhirObservations(bundleEntries(fixtureJson('fhir-vitals-bundle.json')), catalog));
     expect(samples.map((s) => [s.metric, s.value, s.unit, s.sourceKind])).toEqual([['oxygen-saturation', 95, '%', 'ring'], ['body-temperature', expect.closeTo(38.5, 5), 'Cel', 'unknown']]);
     expect(samples[1]!.end - samples[1]!.start).toBe(300_000);
-    expect(issues.map((i) => i.reason)).toEqual(['invalid date', 'no supported LOINC code (85354-9)', 'not an Observation (Patient)']);
+    expect(issues.map((i) => i.reason)).toEqual(['effective[x] must be a date-time with a time zone (Z or ±hh:mm)', 'no supported LOINC code (85354-9)', 'not an Observation (Patient)']);
   });
 
   it('refuses something that is not a Bundle', () => {
