@@ -7,6 +7,7 @@ import { evaluateAlerts, type Alert } from './evaluate.ts';
 import { renderAlert } from './render.ts';
 import { applyOverrides, loadAlertRules } from './rules.ts';
 import { series } from './synthetic-series.ts';
+import { r4ShapeProblems } from '../summaries/r4-shape.ts';
 
 const set = loadAlertRules();
 const rules = applyOverrides(set);
@@ -113,5 +114,6 @@ describe('renderAlert', () => {
     expect(communication.payload![0]!.contentString).toContain(`${day(60)}: `);
     expect(communication.payload![0]!.contentString).toContain('baseline median');
     expect(communication.payload![0]!.contentString).toContain('Mishra');
+    expect([...r4ShapeProblems(flag as unknown as { resourceType: string }), ...r4ShapeProblems(communication as unknown as { resourceType: string })]).toEqual([]);
   });
 });

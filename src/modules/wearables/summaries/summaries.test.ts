@@ -12,6 +12,7 @@ import { collect, FIXTURES } from '../importers/test-support.ts';
 import { loadMetricCatalog } from '../metrics/catalog.ts';
 import { dailyValues } from './daily.ts';
 import { dailyObservationsBundle } from './fhir-daily.ts';
+import { r4ShapeProblems } from './r4-shape.ts';
 import { weeklySummary } from './weekly.ts';
 
 const catalog = loadMetricCatalog();
@@ -62,6 +63,8 @@ describe('dailyObservationsBundle', () => {
     const again = dailyObservationsBundle({ patientId: 'p1', daily: await appleDaily(), importId: 'imp-1', importFormat: 'apple-health', now: NOW }, catalog);
     expect(again.entry!.map((e) => e.fullUrl)).toEqual(bundle.entry!.map((e) => e.fullUrl));
     expect(bundle.entry![0]!.request!.ifNoneExist).toMatch(/^identifier=/);
+    for (const e of bundle.entry!) expect(r4ShapeProblems(e.resource as unknown as { resourceType: string })).toEqual([]);
+    expect(r4ShapeProblems({ resourceType: 'Observation', foo: 1 })).toEqual(['Observation.foo is not an R4 element', 'Observation.status is required', 'Observation.code is required']);
   });
 });
 
