@@ -45,3 +45,5 @@ export { evaluateAlerts } from './alerts/evaluate.ts';
 export type { Alert, AlertEvidence, EvaluateInput } from './alerts/evaluate.ts';
 export { renderAlert, describeAlert, ALERT_RULE_SYSTEM, ALERT_IDENTIFIER_SYSTEM } from './alerts/render.ts';
 export type { RenderAlertInput } from './alerts/render.ts';
+export { registerWearablesCli } from './cli.ts';
+export type { WearablesCliOptions } from './cli.ts';
