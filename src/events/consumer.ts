@@ -1,0 +1,158 @@
+// One durable consumer: reads the outbox after its offset, runs its handler, commits, retries, parks poison events.
+import type { Db } from '../db/index.ts';
+import type { BatchEventHandler, FlauraEvent } from './types.ts';
+import { commitOffset, parkEvent, readEvents, readOffset } from './store.ts';
+
+export interface ConsumerSettings {
+  name: string;
+  topicRegex: string;
+  handler: BatchEventHandler;
+  batchSize: number;
+  readBatchSize: number;
+  maxAttempts: number;
+  backoffMs: number;
+  maxBackoffMs: number;
+  pollIntervalMs: number;
+  log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+}
+
+/** Retry delay for attempt `n` (1-based): doubling from `base`, capped. Pure. */
+export function backoffDelay(attempt: number, base: number, cap: number): number {
+  return Math.min(cap, base * 2 ** Math.max(0, attempt - 1));
+}
+
+/** A consumer loop. `crash()` abandons it without committing anything more (tests of replay). */
+export class OutboxConsumer {
+  /** Offset committed to the database. */
+  committed = 0;
+  private running = false;
+  private crashed = false;
+  private loop: Promise<void> | undefined;
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private wakeResolve: (() => void) | undefined;
+  private woken = false;
+
+  constructor(private readonly db: Db, private readonly s: ConsumerSettings) {}
+
+  get name(): string {
+    return this.s.name;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.committed = await readOffset(this.db, this.s.name);
+    this.running = true;
+    this.crashed = false;
+    this.loop = this.run();
+  }
+
+  /** Asks the loop to read again now. */
+  wake(): void {
+    this.woken = true;
+    this.wakeResolve?.();
+  }
+
+  /** Stops after the in-flight handler (if any) finished and committed. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+  }
+
+  /** Stops at once; an in-flight handler's result is never committed, so its events replay on restart. */
+  crash(): void {
+    this.crashed = true;
+    this.running = false;
+    this.wake();
+  }
+
+  private async run(): Promise<void> {
+    let quietReads = 0;
+    while (this.running) {
+      this.woken = false;
+      let progressed = false;
+      try {
+        const { events, head } = await readEvents(this.db, this.committed, this.s.topicRegex, this.s.readBatchSize);
+        for (let i = 0; i < events.length && this.running; i += this.s.batchSize) {
+          const ok = await this.deliver(events.slice(i, i + this.s.batchSize));
+          if (!ok) break;
+          progressed = true;
+        }
+        // Nothing matching lies between the last event and `head` (same snapshot): skip the others' events.
+        if (this.running && events.length < this.s.readBatchSize && head > this.committed && (events.length === 0 || this.committed >= events[events.length - 1]!.seq)) {
+          await this.commit(head);
+        }
+      } catch (err) {
+        if (this.crashed) return;
+        this.s.log?.error({ err, consumer: this.s.name }, 'event consumer read failed');
+      }
+      if (!this.running) return;
+      if (progressed) {
+        quietReads = 0;
+        continue;
+      }
+      // A wake-up may arrive before the writer committed: re-read quickly a few times, then fall back to polling.
+      const delay = this.woken ? 0 : quietReads < 4 ? 2 * 4 ** quietReads : this.s.pollIntervalMs;
+      quietReads = this.woken ? 0 : quietReads + 1;
+      if (delay > 0) await this.sleep(delay);
+    }
+  }
+
+  private async commit(seq: number): Promise<void> {
+    if (this.crashed) return;
+    await commitOffset(this.db, this.s.name, seq);
+    this.committed = Math.max(this.committed, seq);
+  }
+
+  /** Delivers one batch with retries; returns false when stopped before it was committed. */
+  private async deliver(batch: readonly FlauraEvent[]): Promise<boolean> {
+    if (batch.length > 1) {
+      try {
+        await this.s.handler(batch);
+        if (this.crashed) return false;
+        await this.commit(batch[batch.length - 1]!.seq);
+        return true;
+      } catch (err) {
+        if (this.crashed) return false;
+        this.s.log?.warn({ err, consumer: this.s.name }, 'event batch failed; retrying one event at a time');
+      }
+      // Isolate a poison event: one at a time, so only it is retried and parked.
+      for (const event of batch) if (!(await this.deliver([event]))) return false;
+      return true;
+    }
+    const event = batch[0]!;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.s.handler(batch);
+        if (this.crashed) return false;
+        await this.commit(event.seq);
+        return true;
+      } catch (err) {
+        if (this.crashed) return false;
+        const message = err instanceof Error ? err.message : String(err);
+        if (attempt >= this.s.maxAttempts) {
+          this.s.log?.error({ err, consumer: this.s.name, seq: event.seq }, 'event parked in dead-letter table');
+          await parkEvent(this.db, this.s.name, event, message, attempt);
+          await this.commit(event.seq);
+          return true;
+        }
+        this.s.log?.warn({ err, consumer: this.s.name, seq: event.seq, attempt }, 'event handler failed; retrying');
+        // New events must not cut the backoff short; only stop does.
+        const until = Date.now() + backoffDelay(attempt, this.s.backoffMs, this.s.maxBackoffMs);
+        while (this.running && Date.now() < until) await this.sleep(until - Date.now());
+        if (!this.running) return false;
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.wakeResolve = () => {
+        clearTimeout(this.wakeTimer);
+        this.wakeResolve = undefined;
+        resolve();
+      };
+      this.wakeTimer = setTimeout(() => this.wakeResolve?.(), ms);
+    });
+  }
+}
