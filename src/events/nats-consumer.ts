@@ -5,7 +5,7 @@ import type { Db } from '../db/index.ts';
 import { backoffDelay } from './consumer.ts';
 import type { NatsStreamConfig } from './nats-relay.ts';
 import { parkEvent } from './store.ts';
-import { validateTopicPattern } from './topics.ts';
+import { topicMatches, validateTopicPattern } from './topics.ts';
 import type { EventHandler, FlauraEvent } from './types.ts';
 
 export interface NatsConsumerOptions {
@@ -43,12 +43,14 @@ export async function startNatsConsumer(nc: NatsConnection, db: Db, stream: Nats
   const durable = durableName(options.consumer);
   const maxAttempts = options.maxAttempts ?? 5;
   const jsm = await jetstreamManager(nc);
-  const filters = options.topics.map((t) => `${stream.subjectPrefix}.${t}`);
+  // One pattern filters on the server; several need `filter_subjects` (NATS 2.10+), so filter here instead.
+  const single = options.topics.length === 1 ? options.topics[0] : undefined;
+  const matches = single ? () => true : (topic: string) => topicMatches(options.topics, topic);
   await jsm.consumers.add(stream.stream, {
     durable_name: durable,
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
-    filter_subjects: filters,
+    filter_subject: `${stream.subjectPrefix}.${single ?? '>'}`,
     max_ack_pending: options.maxAckPending ?? 1,
     ack_wait: 30 * 1_000_000_000,
   });
@@ -58,6 +60,10 @@ export async function startNatsConsumer(nc: NatsConnection, db: Db, stream: Nats
   const loop = (async () => {
     for await (const msg of messages) {
       const event = msg.json<FlauraEvent>();
+      if (!matches(event.topic)) {
+        await msg.ackAck();
+        continue;
+      }
       try {
         await options.handler(event);
         await msg.ackAck();
