@@ -26,7 +26,8 @@ export class OutboxConsumer {
   /** Offset committed to the database. */
   committed = 0;
   private running = false;
-  private crashed = false;
+  /** One per run: a crashed run keeps its own flag, so a restarted consumer never commits for it. */
+  private run_ = { crashed: false };
   private loop: Promise<void> | undefined;
   private wakeTimer: NodeJS.Timeout | undefined;
   private wakeResolve: (() => void) | undefined;
@@ -42,8 +43,8 @@ export class OutboxConsumer {
     if (this.running) return;
     this.committed = await readOffset(this.db, this.s.name);
     this.running = true;
-    this.crashed = false;
-    this.loop = this.run();
+    this.run_ = { crashed: false };
+    this.loop = this.run(this.run_);
   }
 
   /** Asks the loop to read again now. */
@@ -61,32 +62,33 @@ export class OutboxConsumer {
 
   /** Stops at once; an in-flight handler's result is never committed, so its events replay on restart. */
   crash(): void {
-    this.crashed = true;
+    this.run_.crashed = true;
     this.running = false;
     this.wake();
   }
 
-  private async run(): Promise<void> {
+  private async run(token: { crashed: boolean }): Promise<void> {
+    const live = () => this.running && !token.crashed;
     let quietReads = 0;
-    while (this.running) {
+    while (live()) {
       this.woken = false;
       let progressed = false;
       try {
         const { events, head } = await readEvents(this.db, this.committed, this.s.topicRegex, this.s.readBatchSize);
-        for (let i = 0; i < events.length && this.running; i += this.s.batchSize) {
-          const ok = await this.deliver(events.slice(i, i + this.s.batchSize));
+        for (let i = 0; i < events.length && live(); i += this.s.batchSize) {
+          const ok = await this.deliver(token, events.slice(i, i + this.s.batchSize));
           if (!ok) break;
           progressed = true;
         }
         // Nothing matching lies between the last event and `head` (same snapshot): skip the others' events.
-        if (this.running && events.length < this.s.readBatchSize && head > this.committed && (events.length === 0 || this.committed >= events[events.length - 1]!.seq)) {
-          await this.commit(head);
+        if (live() && events.length < this.s.readBatchSize && head > this.committed && (events.length === 0 || this.committed >= events[events.length - 1]!.seq)) {
+          await this.commit(token, head);
         }
       } catch (err) {
-        if (this.crashed) return;
+        if (token.crashed) return;
         this.s.log?.error({ err, consumer: this.s.name }, 'event consumer read failed');
       }
-      if (!this.running) return;
+      if (!live()) return;
       if (progressed) {
         quietReads = 0;
         continue;
@@ -98,49 +100,50 @@ export class OutboxConsumer {
     }
   }
 
-  private async commit(seq: number): Promise<void> {
-    if (this.crashed) return;
+  private async commit(token: { crashed: boolean }, seq: number): Promise<void> {
+    if (token.crashed) return;
     await commitOffset(this.db, this.s.name, seq);
     this.committed = Math.max(this.committed, seq);
   }
 
   /** Delivers one batch with retries; returns false when stopped before it was committed. */
-  private async deliver(batch: readonly FlauraEvent[]): Promise<boolean> {
+  private async deliver(token: { crashed: boolean }, batch: readonly FlauraEvent[]): Promise<boolean> {
     if (batch.length > 1) {
       try {
         await this.s.handler(batch);
-        if (this.crashed) return false;
-        await this.commit(batch[batch.length - 1]!.seq);
+        if (token.crashed) return false;
+        await this.commit(token, batch[batch.length - 1]!.seq);
         return true;
       } catch (err) {
-        if (this.crashed) return false;
+        if (token.crashed) return false;
         this.s.log?.warn({ err, consumer: this.s.name }, 'event batch failed; retrying one event at a time');
       }
       // Isolate a poison event: one at a time, so only it is retried and parked.
-      for (const event of batch) if (!(await this.deliver([event]))) return false;
+      for (const event of batch) if (!(await this.deliver(token, [event]))) return false;
       return true;
     }
     const event = batch[0]!;
     for (let attempt = 1; ; attempt++) {
       try {
         await this.s.handler(batch);
-        if (this.crashed) return false;
-        await this.commit(event.seq);
+        if (token.crashed) return false;
+        await this.commit(token, event.seq);
         return true;
       } catch (err) {
-        if (this.crashed) return false;
+        if (token.crashed) return false;
         const message = err instanceof Error ? err.message : String(err);
         if (attempt >= this.s.maxAttempts) {
           this.s.log?.error({ err, consumer: this.s.name, seq: event.seq }, 'event parked in dead-letter table');
+          if (token.crashed) return false;
           await parkEvent(this.db, this.s.name, event, message, attempt);
-          await this.commit(event.seq);
+          await this.commit(token, event.seq);
           return true;
         }
         this.s.log?.warn({ err, consumer: this.s.name, seq: event.seq, attempt }, 'event handler failed; retrying');
         // New events must not cut the backoff short; only stop does.
         const until = Date.now() + backoffDelay(attempt, this.s.backoffMs, this.s.maxBackoffMs);
-        while (this.running && Date.now() < until) await this.sleep(until - Date.now());
-        if (!this.running) return false;
+        while (this.running && !token.crashed && Date.now() < until) await this.sleep(until - Date.now());
+        if (!this.running || token.crashed) return false;
       }
     }
   }

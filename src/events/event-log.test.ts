@@ -135,6 +135,28 @@ describe('OutboxEventLog', () => {
     expect(handledBy).toEqual(['first:p', 'second:p']);
   });
 
+  it('a log restarted after a crash replays the abandoned event once and never commits for the old run', async () => {
+    const log = newLog();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const handled: string[] = [];
+    log.subscribe('c', ['fhir.Patient.*'], async (e) => {
+      handled.push(e.resourceId ?? '');
+      if (handled.length === 1) await gate;
+    });
+    await log.start();
+    await log.publish([patient('p')]);
+    await expect.poll(() => handled.length).toBe(1);
+    await log.stop({ drain: false });
+    await log.start();
+    await log.waitForIdle();
+    release();
+    await log.publish([patient('q')]);
+    await log.waitForIdle();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(handled).toEqual(['p', 'p', 'q']);
+  });
+
   it('graceful stop waits for the in-flight handler and commits it', async () => {
     const log = newLog();
     let started = false;

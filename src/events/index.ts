@@ -10,7 +10,7 @@ export { appendEvents, EVENT_APPEND_LOCK, EVENT_CHANNEL } from './append.ts';
 export { OutboxEventLog, waitForEvents, validateConsumerName, EVENT_LOG_DEFAULTS } from './event-log.ts';
 export { NatsEventLog } from './nats-event-log.ts';
 export { pruneEvents, listDeadLetters, headSeq, type DeadLetter } from './store.ts';
-export { topicMatches, validateTopicPattern, validateTopic } from './topics.ts';
+export { topicMatches, compileTopicPatterns, validateTopicPattern, validateTopic } from './topics.ts';
 export { startNatsRelay, ensureNatsStream, natsMessageId, DEFAULT_NATS_STREAM, type NatsStreamConfig } from './nats-relay.ts';
 export { startNatsConsumer, durableName, type NatsConsumerOptions, type NatsEventConsumer } from './nats-consumer.ts';
 

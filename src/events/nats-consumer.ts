@@ -5,7 +5,7 @@ import type { Db } from '../db/index.ts';
 import { backoffDelay } from './consumer.ts';
 import type { NatsStreamConfig } from './nats-relay.ts';
 import { parkEvent } from './store.ts';
-import { topicMatches, validateTopicPattern } from './topics.ts';
+import { compileTopicPatterns, validateTopicPattern } from './topics.ts';
 import type { EventHandler, FlauraEvent } from './types.ts';
 
 export interface NatsConsumerOptions {
@@ -45,7 +45,7 @@ export async function startNatsConsumer(nc: NatsConnection, db: Db, stream: Nats
   const jsm = await jetstreamManager(nc);
   // One pattern filters on the server; several need `filter_subjects` (NATS 2.10+), so filter here instead.
   const single = options.topics.length === 1 ? options.topics[0] : undefined;
-  const matches = single ? () => true : (topic: string) => topicMatches(options.topics, topic);
+  const matches = single ? () => true : compileTopicPatterns(options.topics);
   await jsm.consumers.add(stream.stream, {
     durable_name: durable,
     ack_policy: AckPolicy.Explicit,

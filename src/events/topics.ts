@@ -31,7 +31,13 @@ export function topicPatternsRegex(patterns: readonly string[]): string {
   return `^(${alternatives.join('|')})$`;
 }
 
-/** True when `topic` matches one of `patterns`. */
+/** Compiles `patterns` once into a matcher of concrete topics. */
+export function compileTopicPatterns(patterns: readonly string[]): (topic: string) => boolean {
+  const regex = new RegExp(topicPatternsRegex(patterns));
+  return (topic) => regex.test(topic);
+}
+
+/** True when `topic` matches one of `patterns` (compiles each call; use compileTopicPatterns in loops). */
 export function topicMatches(patterns: readonly string[], topic: string): boolean {
-  return new RegExp(topicPatternsRegex(patterns)).test(topic);
+  return compileTopicPatterns(patterns)(topic);
 }

@@ -44,8 +44,8 @@ export function validateModules(modules: readonly Module[]): void {
 
 /**
  * Validates `modules`, applies their migrations (call after the core migrations) in list order, and subscribes
- * every `onEvent` handler under `module:<name>:<pattern>`. Start `ctx.events` afterwards (or before: late
- * subscriptions start at once on the in-process log).
+ * every `onEvent` handler under `module:<name>:<pattern>`. Start `ctx.events` afterwards: the distributed (NATS)
+ * log accepts subscriptions only before it starts; the in-process log starts late ones at once.
  */
 export async function startModules(modules: readonly Module[], ctx: ModuleContext): Promise<void> {
   validateModules(modules);
