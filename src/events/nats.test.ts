@@ -86,4 +86,24 @@ describe.skipIf(!nc)(`NATS JetStream (${NATS_URL})`, () => {
     const parked = await listDeadLetters(t.db, 'module:counter:fhir.*.*');
     expect(parked.map((p) => [p.event.resourceId, p.error, p.attempts])).toEqual([['poison', 'poison event', 2]]);
   }, 30_000);
+
+  it('a consumer of several patterns gets exactly the matching events, in order, and resumes after a restart', async () => {
+    const seen: string[] = [];
+    const make = () => {
+      const log = new NatsEventLog(t.db, { natsUrl: NATS_URL, natsStream: stream.stream, natsSubjectPrefix: stream.subjectPrefix, pollIntervalMs: 50 });
+      log.subscribe('audit', ['fhir.Patient.*', 'access.*'], (e) => void seen.push(`${e.topic}:${e.resourceId}`));
+      return log;
+    };
+    const first = make();
+    await first.start();
+    await first.publish([patient('a'), { topic: 'fhir.Observation.create', resourceId: 'o' }, { topic: 'access.Patient', resourceId: 'a' }]);
+    await first.waitForIdle(20_000);
+    await first.stop();
+    await first.publish([patient('b')]);
+    const second = make();
+    await second.start();
+    stops.push(() => second.stop());
+    await second.waitForIdle(20_000);
+    expect(seen).toEqual(['fhir.Patient.create:a', 'access.Patient:a', 'fhir.Patient.create:b']);
+  }, 30_000);
 });
