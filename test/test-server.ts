@@ -1,4 +1,7 @@
 // A complete Flaura server on a fresh test database, driven through Fastify's inject() (no socket) or a real port.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Resource } from '@medplum/fhirtypes';
 import { loadConfig, type FlauraConfig } from '../src/config.ts';
 import { createFlaura, type Flaura } from '../src/server.ts';
@@ -21,7 +24,8 @@ export interface FhirTestResponse {
 
 export async function startTestServer(overrides: Partial<FlauraConfig> = {}): Promise<TestServer> {
   const testDb = await createTestDb();
-  const config = loadConfig({ port: 0, logLevel: 'silent', publicUrl: 'http://flaura.test', ...overrides });
+  const dataDir = mkdtempSync(join(tmpdir(), 'flaura-test-'));
+  const config = loadConfig({ port: 0, logLevel: 'silent', publicUrl: 'http://flaura.test', dataDir, ...overrides });
   const flaura = await createFlaura(config, { db: testDb.db });
   return {
     flaura,
@@ -47,6 +51,7 @@ export async function startTestServer(overrides: Partial<FlauraConfig> = {}): Pr
     async close() {
       await flaura.close();
       await testDb.drop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

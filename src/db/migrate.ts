@@ -24,7 +24,7 @@ export async function migrate(db: Db, migrations: readonly Migration[]): Promise
     const applied: string[] = [];
     for (const m of migrations) {
       if (done.has(m.id)) continue;
-      await tx.query(m.sql);
+      await tx.execScript(m.sql);
       await tx.query('INSERT INTO flaura_migrations (id) VALUES ($1)', [m.id]);
       applied.push(m.id);
     }

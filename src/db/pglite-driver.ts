@@ -19,6 +19,13 @@ class TxHandle implements Queryable {
       throw translateDbError(err);
     }
   }
+  async execScript(sql: string): Promise<void> {
+    try {
+      await this.tx.exec(sql);
+    } catch (err) {
+      throw translateDbError(err);
+    }
+  }
 }
 
 export class PGliteDb implements Db {
@@ -35,6 +42,14 @@ export class PGliteDb implements Db {
     try {
       const result = await this.pg.query<R>(sql, params as unknown[] | undefined);
       return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+    } catch (err) {
+      throw translateDbError(err);
+    }
+  }
+
+  async execScript(sql: string): Promise<void> {
+    try {
+      await this.pg.exec(sql);
     } catch (err) {
       throw translateDbError(err);
     }

@@ -26,6 +26,9 @@ class ClientHandle implements Queryable {
       throw translateDbError(err);
     }
   }
+  async execScript(sql: string): Promise<void> {
+    await this.query(sql);
+  }
   get raw(): pg.PoolClient {
     return this.client;
   }
@@ -54,6 +57,11 @@ export class PostgresDb implements Db {
     } catch (err) {
       throw translateDbError(err);
     }
+  }
+
+  /** Without parameters node-postgres uses the simple protocol, which runs several statements. */
+  async execScript(sql: string): Promise<void> {
+    await this.query(sql);
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {

@@ -10,6 +10,8 @@ export interface QueryResult<R> {
 export interface Queryable {
   /** Runs one statement with `$1`-style bound parameters. */
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  /** Runs a script of several statements without parameters (migrations). */
+  execScript(sql: string): Promise<void>;
 }
 
 /** A connection to Flaura's database, embedded (PGlite) or server (PostgreSQL). */

@@ -15,7 +15,7 @@ function startServe(dataDir: string): { child: ChildProcessWithoutNullStreams; u
   const url = new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /listening on (http:\/\/[^\s]+)/.exec(output);
+      const match = /FHIR base: (http:\/\/[^\s]+)\/fhir/.exec(output);
       if (match) resolve(match[1]!);
     };
     child.stdout.on('data', onData);
@@ -69,7 +69,7 @@ describe.runIf(testDbKind === 'pglite')('flaura serve', () => {
     server.child.kill('SIGTERM');
     const response = await inFlight;
     expect(response.status).toBe(200);
-    expect((await response.json()).entry).toHaveLength(400);
+    expect(((await response.json()) as { entry: unknown[] }).entry).toHaveLength(400);
     expect(await server.exited).toBe(0);
   });
 });

@@ -377,6 +377,25 @@ describe(`FHIR REST on ${testDbKind}`, () => {
     });
   });
 
+  describe('encryption at rest', () => {
+    it('stores a genomic (GDIS-labelled) Observation encrypted, and reads and searches it decrypted', async () => {
+      const obs = {
+        resourceType: 'Observation',
+        meta: { security: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'GDIS' }] },
+        status: 'final',
+        code: { coding: [{ system: 'http://loinc.org', code: '84413-4', display: 'Genotype display name' }] },
+        valueCodeableConcept: { text: 'CYP2C19 *2/*2' },
+      };
+      const created = await s.fhir('POST', 'Observation', obs);
+      expect(created.status).toBe(201);
+      const raw = await s.flaura.db.query<{ content: unknown }>("SELECT content FROM fhir_resource WHERE resource_type = 'Observation' AND id = $1", [created.body.id]);
+      expect(JSON.stringify(raw.rows[0]?.content)).not.toContain('CYP2C19');
+      expect((await s.fhir('GET', `Observation/${created.body.id}`)).body.valueCodeableConcept).toEqual({ text: 'CYP2C19 *2/*2' });
+      const found = (await s.fhir('GET', `Observation?_id=${created.body.id}`)).body as unknown as Bundle;
+      expect((found.entry?.[0]?.resource as { valueCodeableConcept?: unknown }).valueCodeableConcept).toEqual({ text: 'CYP2C19 *2/*2' });
+    });
+  });
+
   describe('metadata and $validate', () => {
     it('publishes a CapabilityStatement with interactions and search parameters', async () => {
       const res = await s.fhir('GET', 'metadata');

@@ -110,7 +110,16 @@ export class FhirRouter {
 
   private search(q: Queryable, req: FhirRequest, resourceType: string | undefined, params: [string, string][], compartment?: { resourceType: 'Patient'; id: string }): Promise<Bundle> {
     const lenient = parsePrefer(req.headers.prefer).handling === 'lenient';
-    return this.ctx.store.deps.search(q, resourceType, params, { baseUrl: req.baseUrl, lenient, ...(compartment ? { compartment } : {}) });
+    return this.ctx.store.deps
+      .search(q, resourceType, params, { baseUrl: req.baseUrl, lenient, ...(compartment ? { compartment } : {}) })
+      .then((bundle) => this.openEntries(bundle));
+  }
+
+  /** Search results come straight from storage: sensitive resources are decrypted here, in one place. */
+  openEntries(bundle: Bundle): Bundle {
+    const reader = this.ctx.store.reader();
+    for (const entry of bundle.entry ?? []) if (entry.resource) entry.resource = reader.open(entry.resource);
+    return bundle;
   }
 
   private async dispatch(req: FhirRequest, route: ResolvedRoute, tx: StoreTransaction | undefined): Promise<FhirResponse> {

@@ -1,0 +1,53 @@
+// `flaura serve`: start the server (embedded PGlite in --data unless a PostgreSQL URL is given) and print its URL.
+import type { Command } from 'commander';
+import { loadConfig } from '../../config.ts';
+import { createFlaura, FHIR_PREFIX, type Flaura } from '../../server.ts';
+
+export interface ServeOptions {
+  port?: string;
+  host?: string;
+  data?: string;
+  databaseUrl?: string;
+  /** Hook run after the server listens (npm start seeds demo data here). */
+  afterListen?: (flaura: Flaura, url: string) => Promise<void>;
+}
+
+/** Starts Flaura and wires graceful shutdown on SIGINT/SIGTERM: in-flight requests finish, then the database closes. */
+export async function serve(options: ServeOptions): Promise<Flaura> {
+  const config = loadConfig({ port: options.port, host: options.host, dataDir: options.data, databaseUrl: options.databaseUrl });
+  const flaura = await createFlaura(config);
+  const url = await flaura.listen();
+  const where = config.databaseUrl ? `PostgreSQL ${new URL(config.databaseUrl).host}` : `embedded database in ${config.dataDir}`;
+  console.log(`Flaura is listening on ${url} (${where})`);
+  console.log(`FHIR base: ${url}${FHIR_PREFIX}`);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal} received: finishing in-flight requests`);
+    const timer = setTimeout(() => {
+      console.error(`Shutdown took longer than ${config.shutdownTimeoutMs} ms; exiting`);
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    timer.unref();
+    await flaura.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  if (options.afterListen) await options.afterListen(flaura, url);
+  return flaura;
+}
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('Start the Flaura server (FHIR API at /fhir, health at /healthz)')
+    .option('--port <port>', 'port to listen on (FLAURA_PORT)', undefined)
+    .option('--host <host>', 'interface to bind (FLAURA_HOST)', undefined)
+    .option('--data <dir>', 'embedded database directory (FLAURA_DATA)', undefined)
+    .option('--database-url <url>', 'PostgreSQL URL instead of the embedded database (DATABASE_URL)')
+    .action(async (opts: ServeOptions) => {
+      await serve(opts);
+    });
+}

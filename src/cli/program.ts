@@ -1,0 +1,30 @@
+// The `flaura` program: one subcommand per file in ./commands, plus those the modules contribute.
+import { Command } from 'commander';
+import { registerServeCommand } from './commands/serve.ts';
+import { registerMigrateCommand } from './commands/migrate.ts';
+import { registerPgxCli } from '../modules/pgx/index.ts';
+import { registerWearablesCli, wearablesMigrations } from '../modules/wearables/index.ts';
+import { acquireDataDirLock, migrate, openDb } from '../db/index.ts';
+import { loadConfig } from '../config.ts';
+import packageJson from '../../package.json' with { type: 'json' };
+
+export function buildProgram(): Command {
+  const program = new Command('flaura')
+    .description('Flaura: an open FHIR R4 EMR for personalized medicine')
+    .version(packageJson.version)
+    .showHelpAfterError();
+  registerServeCommand(program);
+  registerMigrateCommand(program);
+  registerPgxCli(program);
+  registerWearablesCli(program, {
+    // Opens the configured database under the data-directory lock (the embedded database has one owner).
+    openDb: async () => {
+      const config = loadConfig({ logLevel: 'warn' });
+      if (!config.databaseUrl) acquireDataDirLock(config.dataDir);
+      const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
+      await migrate(db, wearablesMigrations);
+      return db;
+    },
+  });
+  return program;
+}

@@ -1,0 +1,163 @@
+// Composition root: config -> database -> migrations -> event log -> store -> modules -> HTTP server.
+import Fastify, { type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { Resource } from '@medplum/fhirtypes';
+import { acquireDataDirLock, migrate, openDb, type DataDirLock, type Db } from './db/index.ts';
+import type { FlauraConfig } from './config.ts';
+import { storeMigrations } from './fhir/store/migrations.ts';
+import { SqlFhirStore } from './fhir/store/sql-store.ts';
+import type { StoreDeps } from './fhir/store/deps.ts';
+import { FhirRouter, validateOperation } from './fhir/rest/router.ts';
+import { buildCapabilityStatement } from './fhir/rest/capability.ts';
+import { fhirHttpPlugin, sendError } from './fhir/http/plugin.ts';
+import { getFhirDefinitions } from './fhir/definitions/index.ts';
+import { assertValidResource, validateResource } from './fhir/validation/index.ts';
+import {
+  deleteSearchIndex,
+  everything,
+  executeSearch,
+  findMatchingIds,
+  getSearchParameters,
+  parseSearchRequest,
+  searchMigrations,
+  writeSearchIndexBatch,
+} from './fhir/search/index.ts';
+import { appendEvents, eventMigrations, createEventLog, type EventLog } from './events/index.ts';
+import { FlauraError } from './errors.ts';
+import { createResourceSealer } from './security/encryption/resource-sealing.ts';
+import { loadKeyRing } from './security/encryption/key-ring.ts';
+import { join } from 'node:path';
+import packageJson from '../package.json' with { type: 'json' };
+
+export const FHIR_PREFIX = '/fhir';
+
+/** A running (or ready-to-listen) Flaura instance. */
+export interface Flaura {
+  app: FastifyInstance;
+  db: Db;
+  store: SqlFhirStore;
+  router: FhirRouter;
+  events: EventLog;
+  config: FlauraConfig;
+  /** Starts listening; returns the server's root URL. */
+  listen(): Promise<string>;
+  /** Stops accepting requests, finishes in-flight ones, drains event handlers, closes the database. */
+  close(): Promise<void>;
+}
+
+export interface CreateFlauraOptions {
+  /** Use this database instead of opening one from the config (tests). */
+  db?: Db;
+  /** Clock for the store (tests). */
+  now?: () => Date;
+}
+
+function storeDeps(now?: () => Date): StoreDeps {
+  return {
+    validate: (resource) => assertValidResource(resource) as Resource,
+    writeIndex: (tx, items) => writeSearchIndexBatch(tx, items),
+    deleteIndex: (tx, rid) => deleteSearchIndex(tx, rid),
+    appendEvents: (tx, events) => appendEvents(tx, events),
+    search: (q, resourceType, params, options) => {
+      const request = parseSearchRequest(resourceType, params, { lenient: options.lenient });
+      return executeSearch(q, request, { baseUrl: options.baseUrl, ...(options.compartment ? { compartment: options.compartment } : {}) });
+    },
+    findMatchingIds: (q, resourceType, query) => findMatchingIds(q, resourceType, query),
+    ...(now ? { now } : {}),
+  };
+}
+
+/** Builds the whole server without listening (tests drive it with `app.inject`). */
+export async function createFlaura(config: FlauraConfig, options: CreateFlauraOptions = {}): Promise<Flaura> {
+  let lock: DataDirLock | undefined;
+  let db = options.db;
+  if (!db) {
+    if (!config.databaseUrl) lock = acquireDataDirLock(config.dataDir);
+    try {
+      db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
+    } catch (err) {
+      lock?.release();
+      throw err;
+    }
+  }
+  await migrate(db, [...storeMigrations, ...searchMigrations, ...eventMigrations]);
+
+  const definitions = getFhirDefinitions();
+  const rootUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
+  const sealer = createResourceSealer(loadKeyRing(join(config.dataDir, 'keys', 'master-keys.json')));
+  const store = new SqlFhirStore(db, { ...storeDeps(options.now), sealer }, rootUrl + FHIR_PREFIX);
+  const events = createEventLog(db, { natsUrl: config.natsUrl, ...(config.databaseUrl ? { listen: { connectionString: config.databaseUrl } } : {}) });
+
+  const router: FhirRouter = new FhirRouter({
+    store,
+    isResourceType: (name) => definitions.isResourceType(name),
+    validationIssues: (resource) => validateResource(resource).map((i) => ({ ...i, expression: [i.expression] })),
+    capabilityStatement: () =>
+      buildCapabilityStatement({
+        baseUrl: rootUrl + FHIR_PREFIX,
+        softwareVersion: packageJson.version,
+        resourceTypes: definitions.resourceTypes,
+        searchParams: (type) => [...getSearchParameters(type).values()].map((p) => ({ name: p.code, type: p.type, definition: p.url })),
+        operations: router.listOperations(),
+        now: new Date(),
+      }),
+  });
+  router.registerOperation(validateOperation);
+  router.registerOperation({
+    name: 'everything',
+    scope: { resourceTypes: ['Patient'], instance: true },
+    methods: ['GET', 'POST'],
+    handler: async (req, route) => {
+      await store.read('Patient', route.id!);
+      const get = (k: string) => req.query.find(([key]) => key === k)?.[1];
+      const count = get('_count');
+      return {
+        status: 200,
+        headers: {},
+        body: router.openEntries(await everything(db!, route.id!, { baseUrl: req.baseUrl, count: count ? Number(count) : undefined, cursor: get('_cursor'), since: get('_since') })),
+      };
+    },
+  });
+
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    bodyLimit: config.bodyLimitBytes,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+    forceCloseConnections: false,
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.setErrorHandler((err, request, reply) => sendError(request, reply, err));
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  await app.register(fhirHttpPlugin, { prefix: FHIR_PREFIX, router, publicBaseUrl: config.publicUrl ? config.publicUrl + FHIR_PREFIX : undefined });
+
+  let closed = false;
+  const flaura: Flaura = {
+    app,
+    db,
+    store,
+    router,
+    events,
+    config,
+    async listen() {
+      const address = await app.listen({ port: config.port, host: config.host });
+      lock?.setUrl(address);
+      return address;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      await events.stop();
+      if (!options.db) await db!.close();
+      lock?.release();
+    },
+  };
+  await events.start();
+  return flaura;
+}
+
+export { FlauraError };
