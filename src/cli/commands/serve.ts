@@ -2,12 +2,14 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
 import { createFlaura, FHIR_PREFIX, type Flaura } from '../../server.ts';
+import { seedDemo } from './seed-demo.ts';
 
 export interface ServeOptions {
   port?: string;
   host?: string;
   data?: string;
   databaseUrl?: string;
+  seedDemo?: boolean;
   /** Hook run after the server listens (npm start seeds demo data here). */
   afterListen?: (flaura: Flaura, url: string) => Promise<void>;
 }
@@ -35,6 +37,10 @@ export async function serve(options: ServeOptions): Promise<Flaura> {
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+  if (options.seedDemo) {
+    const count = await seedDemo(flaura);
+    console.log(`Demo data loaded (${count} resources; patients demo-tendai, demo-maria, demo-grace, demo-james).`);
+  }
   if (options.afterListen) await options.afterListen(flaura, url);
   return flaura;
 }
@@ -47,6 +53,7 @@ export function registerServeCommand(program: Command): void {
     .option('--host <host>', 'interface to bind (FLAURA_HOST)', undefined)
     .option('--data <dir>', 'embedded database directory (FLAURA_DATA)', undefined)
     .option('--database-url <url>', 'PostgreSQL URL instead of the embedded database (DATABASE_URL)')
+    .option('--seed-demo', 'load the demo patients after start (idempotent)')
     .action(async (opts: ServeOptions) => {
       await serve(opts);
     });

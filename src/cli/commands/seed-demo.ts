@@ -1,0 +1,41 @@
+// `flaura seed-demo` and `serve --seed-demo`: load the demo cast (idempotent) through the FHIR dispatcher.
+import type { Command } from 'commander';
+import type { Bundle } from '@medplum/fhirtypes';
+import { loadConfig } from '../../config.ts';
+import { readDataDirLock } from '../../db/index.ts';
+import { FlauraError } from '../../errors.ts';
+import { demoBundle, demoCast } from '../../demo/demo-patients.ts';
+import { createFlaura, FHIR_PREFIX, type Flaura } from '../../server.ts';
+
+/** Loads the demo cast into a running or opened Flaura; returns how many resources were written. */
+export async function seedDemo(flaura: Flaura, now = new Date()): Promise<number> {
+  const res = await flaura.router.handle({ method: 'POST', path: '', query: [], headers: {}, body: demoBundle(now), contentType: 'application/fhir+json', baseUrl: flaura.store.baseUrl });
+  return (res.body as Bundle).entry?.length ?? 0;
+}
+
+export function registerSeedDemoCommand(program: Command): void {
+  program
+    .command('seed-demo')
+    .description('Load the synthetic demo patients (safe to run again)')
+    .option('--data <dir>', 'embedded database directory (FLAURA_DATA)')
+    .option('--database-url <url>', 'PostgreSQL URL (DATABASE_URL)')
+    .option('--url <url>', 'a running Flaura server to load through')
+    .action(async (opts: { data?: string; databaseUrl?: string; url?: string }) => {
+      const config = loadConfig({ dataDir: opts.data, databaseUrl: opts.databaseUrl, logLevel: 'warn' });
+      const running = opts.url ?? (config.databaseUrl ? undefined : readDataDirLock(config.dataDir)?.url);
+      if (running) {
+        // The embedded database has one owner: go through the running server's API.
+        const res = await fetch(`${running.replace(/\/$/, '')}${FHIR_PREFIX}`, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(demoBundle(new Date())) });
+        if (!res.ok) throw new FlauraError('SEED_FAILED', 502, `The server at ${running} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+        console.log(`Loaded ${demoCast.length} demo patients through ${running}`);
+        return;
+      }
+      const flaura = await createFlaura(config);
+      try {
+        const count = await seedDemo(flaura);
+        console.log(`Loaded ${demoCast.length} demo patients (${count} resources).`);
+      } finally {
+        await flaura.close();
+      }
+    });
+}
