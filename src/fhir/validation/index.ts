@@ -95,6 +95,27 @@ function checkReferences(value: unknown, path: string, issues: ValidationIssue[]
   }
 }
 
+/** Cardinality minimums of the resource and its backbone elements (R4 StructureDefinition `min`). */
+function checkRequired(value: unknown, definitionPath: string, path: string, required: ReadonlyMap<string, readonly string[]>, issues: ValidationIssue[]): void {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => checkRequired(v, definitionPath, `${path}[${i}]`, required, issues));
+    return;
+  }
+  if (!value || typeof value !== 'object') return;
+  const obj = value as Record<string, unknown>;
+  for (const name of required.get(definitionPath) ?? []) {
+    const present = name.endsWith('[x]') ? Object.keys(obj).some((k) => k.startsWith(name.slice(0, -3)) && k.length > name.length - 3 && /[A-Z]/.test(k[name.length - 3]!)) : obj[name] !== undefined;
+    if (!present) issues.push({ severity: 'error', type: 'required', diagnostics: `${path}: missing required element '${name}'`, expression: `${path}.${name}` });
+  }
+  for (const [k, v] of Object.entries(obj)) {
+    if (typeof v === 'object' && k !== 'contained' && k !== 'extension' && k !== 'modifierExtension') {
+      const child = `${definitionPath}.${k}`;
+      // Only descend where the definition has rules below (backbone elements of this resource).
+      if ([...required.keys()].some((p) => p === child || p.startsWith(child + '.'))) checkRequired(v, child, `${path}.${k}`, required, issues);
+    }
+  }
+}
+
 function nestedResources(resource: Record<string, unknown>, path: string): { value: unknown; path: string }[] {
   const out: { value: unknown; path: string }[] = [];
   (resource.contained as unknown[] | undefined)?.forEach((r, i) => out.push({ value: r, path: `${path}.contained[${i}]` }));
@@ -124,6 +145,7 @@ export function validateResource(input: unknown, options: { expectedType?: strin
       issues.push({ severity: 'error', type: d.type, diagnostics: `${location}: ${d.message}`, expression: d.extraPath && e.keyword === 'additionalProperties' ? `${location}.${d.extraPath}` : location });
     }
   }
+  checkRequired(resource, type, root, getFhirDefinitions().requiredElements(type), issues);
   checkDates(resource, root, issues);
   checkReferences(resource, root, issues);
   for (const nested of nestedResources(resource, root)) issues.push(...validateResource(nested.value, {}, nested.path));
