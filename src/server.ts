@@ -24,12 +24,27 @@ import {
 } from './fhir/search/index.ts';
 import { appendEvents, eventMigrations, createEventLog, type EventLog } from './events/index.ts';
 import { FlauraError } from './errors.ts';
+import type { Module, ModuleContext } from './modules/types.ts';
+import { registerModuleRoutes, startModules } from './modules/registry.ts';
+import { wearablesModule } from './modules/wearables/module.ts';
 import { createResourceSealer } from './security/encryption/resource-sealing.ts';
 import { loadKeyRing } from './security/encryption/key-ring.ts';
 import { join } from 'node:path';
 import packageJson from '../package.json' with { type: 'json' };
 
 export const FHIR_PREFIX = '/fhir';
+
+/** Every module this build has; `FLAURA_MODULES` picks some (default `all`). */
+export const availableModules: readonly Module[] = [wearablesModule];
+
+function selectModules(names: readonly string[]): Module[] {
+  if (names.includes('all')) return [...availableModules];
+  return names.map((name) => {
+    const m = availableModules.find((x) => x.name === name);
+    if (!m) throw new FlauraError('CONFIG_INVALID', 400, `FLAURA_MODULES names an unknown module '${name}' (known: ${availableModules.map((x) => x.name).join(', ')})`);
+    return m;
+  });
+}
 
 /** A running (or ready-to-listen) Flaura instance. */
 export interface Flaura {
@@ -133,6 +148,12 @@ export async function createFlaura(config: FlauraConfig, options: CreateFlauraOp
   app.setErrorHandler((err, request, reply) => sendError(request, reply, err));
   app.get('/healthz', async () => ({ status: 'ok' }));
   await app.register(fhirHttpPlugin, { prefix: FHIR_PREFIX, router, publicBaseUrl: config.publicUrl ? config.publicUrl + FHIR_PREFIX : undefined });
+
+  const modules = selectModules(config.modules);
+  const moduleContext: ModuleContext = { db, store, events, config: { ...config }, log: app.log as unknown as ModuleContext['log'] };
+  // Subscriptions must exist before the event log starts (the NATS log refuses later ones).
+  await startModules(modules, moduleContext);
+  await registerModuleRoutes(app, modules, moduleContext);
 
   let closed = false;
   const flaura: Flaura = {
