@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
 import { registerSeedDemoCommand } from './commands/seed-demo.ts';
+import { registerImportCommand } from './commands/import.ts';
 import { registerPgxCli } from '../modules/pgx/index.ts';
 import { registerWearablesCli, wearablesMigrations } from '../modules/wearables/index.ts';
 import { acquireDataDirLock, migrate, openDb } from '../db/index.ts';
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerMigrateCommand(program);
   registerSeedDemoCommand(program);
+  registerImportCommand(program);
   registerPgxCli(program);
   registerWearablesCli(program, {
     // Opens the configured database under the data-directory lock (the embedded database has one owner).
