@@ -1,0 +1,58 @@
+// Compact named-allele definitions (data/pgx/alleles/), their types and a loader that reads them once.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FlauraError } from '../../../errors.ts';
+
+/** One position a gene's definitions use (GRCh38, VCF coordinates and alleles). */
+export interface DefinedPosition {
+  /** `chr`-prefixed chromosome, e.g. `chr10`. */
+  chromosome: string;
+  position: number;
+  rsid?: string;
+  ref: string;
+  alts: string[];
+}
+
+/** One named allele: its defining bases as `[position index, base]` (IUPAC codes allowed, VCF allele strings). */
+export interface AlleleDefinition {
+  name: string;
+  reference: boolean;
+  defining: Array<[number, string]>;
+}
+
+/** The compact definition file of one gene. */
+export interface GeneDefinition {
+  gene: string;
+  version: string;
+  positions: DefinedPosition[];
+  alleles: AlleleDefinition[];
+}
+
+/** data/pgx/alleles/index.json. */
+export interface AlleleIndex {
+  source: string;
+  licence: string;
+  version: string;
+  genes: string[];
+  skipped: Array<{ gene: string; reason: string }>;
+}
+
+/** The repository's data/pgx/alleles folder. */
+export const DEFAULT_ALLELES_DIR = join(import.meta.dirname, '../../../../data/pgx/alleles');
+
+const cache = new Map<string, { index: AlleleIndex; genes: GeneDefinition[] }>();
+
+/** Loads every gene definition of a folder, once per folder (throws 500 PGX_ALLELES_MISSING when absent). */
+export function loadAlleleDefinitions(dir: string = DEFAULT_ALLELES_DIR): { index: AlleleIndex; genes: GeneDefinition[] } {
+  const hit = cache.get(dir);
+  if (hit) return hit;
+  try {
+    const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as AlleleIndex;
+    const genes = index.genes.map((g) => JSON.parse(readFileSync(join(dir, `${g}.json`), 'utf8')) as GeneDefinition);
+    const loaded = { index, genes };
+    cache.set(dir, loaded);
+    return loaded;
+  } catch (err) {
+    throw new FlauraError('PGX_ALLELES_MISSING', 500, `cannot load allele definitions from ${dir}: ${(err as Error).message}`, { cause: err });
+  }
+}
