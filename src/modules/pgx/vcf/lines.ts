@@ -1,0 +1,73 @@
+// Parsing of single VCF lines: meta lines (build check) and data records (GT of one sample at kept positions).
+import { FlauraError } from '../../../errors.ts';
+
+/** A sample's genotype at one position, as allele strings. `alleles` is null for a no-call (`./.`). */
+export interface VcfGenotype {
+  chromosome: string;
+  position: number;
+  ref: string;
+  alts: string[];
+  /** The two called alleles (a haploid call is repeated), or null when not called. */
+  alleles: [string, string] | null;
+  /** True when the GT uses `|` (or is haploid). */
+  phased: boolean;
+}
+
+const WRONG_BUILD = /grch37|hg19|b37|hs37d5|ncbi37|human_g1k_v37/i;
+
+/** Checks a `##` meta line; rejects a `##reference` / `##assembly` naming GRCh37 (the definitions are GRCh38). */
+export function parseHeaderLine(line: string, lineNo: number): void {
+  if ((line.startsWith('##reference=') || line.startsWith('##assembly=')) && WRONG_BUILD.test(line)) {
+    throw new FlauraError('PGX_VCF_WRONG_BUILD', 400, `line ${lineNo}: the VCF is aligned to GRCh37/hg19 (${line.slice(0, 120)}); the allele definitions are GRCh38, lift the file over first`);
+  }
+}
+
+/** `10`, `chr10`, `CHR10` → `chr10`; `MT`/`chrMT` → `chrM`. */
+export function normalizeChromosome(chrom: string): string {
+  const bare = chrom.replace(/^chr/i, '');
+  return `chr${bare.toUpperCase() === 'MT' ? 'M' : bare}`;
+}
+
+function malformed(lineNo: number, why: string): FlauraError {
+  return new FlauraError('PGX_VCF_INVALID', 400, `line ${lineNo}: malformed VCF record (${why})`);
+}
+
+/**
+ * Parses a data line when its position is one of `positions`; returns null for other positions without
+ * splitting the whole line (most lines of a genome VCF are skipped). Throws 400 with the line number when bad.
+ */
+export function parseDataLine(line: string, lineNo: number, sampleColumn: number, positions: ReadonlySet<string>): { key: string; genotype: VcfGenotype } | null {
+  const t1 = line.indexOf('\t');
+  const t2 = t1 < 0 ? -1 : line.indexOf('\t', t1 + 1);
+  if (t2 < 0) throw malformed(lineNo, 'fewer than 10 tab-separated columns');
+  const chromosome = normalizeChromosome(line.slice(0, t1));
+  const posText = line.slice(t1 + 1, t2);
+  if (!/^[0-9]+$/.test(posText)) throw malformed(lineNo, `POS "${posText}" is not a positive integer`);
+  const key = `${chromosome}:${posText}`;
+  if (!positions.has(key)) return null;
+  const cols = line.split('\t');
+  if (cols.length <= sampleColumn) throw malformed(lineNo, `${cols.length} columns, the sample column is ${sampleColumn + 1}`);
+  const ref = cols[3] ?? '';
+  const altText = cols[4] ?? '';
+  if (!/^[ACGTN]+$/i.test(ref)) throw malformed(lineNo, `REF "${ref}"`);
+  const alts = altText === '.' ? [] : altText.split(',');
+  const format = (cols[8] ?? '').split(':');
+  const gtIndex = format.indexOf('GT');
+  if (gtIndex < 0) throw malformed(lineNo, 'FORMAT has no GT');
+  const gt = (cols[sampleColumn] ?? '').split(':')[gtIndex] ?? '.';
+  const phased = !gt.includes('/');
+  const parts = gt.split(/[/|]/);
+  if (parts.length > 2) throw malformed(lineNo, `GT "${gt}" is not diploid or haploid`);
+  const genotype: VcfGenotype = { chromosome, position: Number(posText), ref: ref.toUpperCase(), alts: alts.map((a) => a.toUpperCase()), alleles: null, phased };
+  if (parts.some((p) => p === '.')) return { key, genotype };
+  const bases = parts.map((p) => {
+    if (!/^[0-9]+$/.test(p)) throw malformed(lineNo, `GT "${gt}"`);
+    const i = Number(p);
+    const allele = i === 0 ? genotype.ref : genotype.alts[i - 1];
+    if (allele === undefined) throw malformed(lineNo, `GT "${gt}" refers to ALT ${i}, but there are ${alts.length}`);
+    return allele;
+  });
+  const [a = '', b = a] = bases;
+  genotype.alleles = [a, b];
+  return { key, genotype };
+}
