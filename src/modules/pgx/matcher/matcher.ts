@@ -1,0 +1,122 @@
+// The named allele matcher for one gene: genotypes at the gene's positions → ranked diplotype candidates.
+import type { DiplotypeMatch, GeneCall, PgxWarning, VariantCall } from '../model.ts';
+import type { VcfGenotype } from '../vcf/lines.ts';
+import { baseMatches } from './iupac.ts';
+import type { PreparedAllele, PreparedGene } from './prepare.ts';
+
+/** Options of one gene match. */
+export interface MatchOptions {
+  /** Return every plausible pair (best first) instead of only the top-score ties. */
+  allMatches: boolean;
+}
+
+interface Candidate { allele: PreparedAllele; score: number }
+
+/** Orders two allele names as reports write them: star alleles by number, otherwise the reference allele last. */
+function ordered(a: PreparedAllele, b: PreparedAllele): [PreparedAllele, PreparedAllele] {
+  const star = /^\*(\d+)(.*)$/;
+  const ma = star.exec(a.name);
+  const mb = star.exec(b.name);
+  if (ma && mb) {
+    const d = Number(ma[1]) - Number(mb[1]) || (ma[2] ?? '').localeCompare(mb[2] ?? '');
+    return d <= 0 ? [a, b] : [b, a];
+  }
+  if (a.reference !== b.reference) return a.reference ? [b, a] : [a, b];
+  return a.name.localeCompare(b.name, 'en', { numeric: true }) <= 0 ? [a, b] : [b, a];
+}
+
+/** Does the allele's expected base at each called position equal the given strand's base? */
+function strandMatches(allele: PreparedAllele, called: number[], strand: string[]): boolean {
+  return called.every((i, k) => baseMatches(allele.bases[i] ?? '', strand[k] ?? ''));
+}
+
+/**
+ * Matches one gene (PharmCAT semantics core, docs/methods/pgx-matcher.md). Positions without a genotype are
+ * no-calls: listed in `missingPositions` and left out of every definition (an allele defined only there is
+ * dropped). Score of an allele = its defined positions that were genotyped; a diplotype scores the sum.
+ * Phased input (every heterozygous GT with `|`) is matched per strand; unphased input accepts a pair when some
+ * arrangement of the heterozygous positions fits it. Top-score ties are all returned, best first.
+ */
+export function matchGene(gene: PreparedGene, genotypes: ReadonlyMap<string, VcfGenotype>, options: MatchOptions): GeneCall {
+  const called: number[] = [];
+  const observed: Array<[string, string]> = [];
+  const missing: string[] = [];
+  const variants: VariantCall[] = [];
+  let phased = true;
+  gene.keys.forEach((key, i) => {
+    const gt = genotypes.get(key);
+    if (!gt?.alleles) {
+      missing.push(gene.labels[i] ?? key);
+      return;
+    }
+    called.push(i);
+    observed.push(gt.alleles);
+    const het = gt.alleles[0] !== gt.alleles[1];
+    if (het && !gt.phased) phased = false;
+    variants.push({ chromosome: gt.chromosome, position: gt.position, ...(labelRsid(gene.labels[i])), call: gt.alleles.join(gt.phased ? '|' : '/'), phased: gt.phased });
+  });
+  const warnings: PgxWarning[] = [];
+  if (missing.length > 0) warnings.push({ code: 'MISSING_POSITIONS', message: `${gene.gene}: ${missing.length} of ${gene.keys.length} positions were not genotyped; alleles were matched on the others.` });
+  const candidates: Candidate[] = [];
+  for (const allele of gene.alleles) {
+    const score = called.reduce((n, i) => n + (allele.defines[i] ? 1 : 0), 0);
+    if (score > 0 || allele.reference) candidates.push({ allele, score });
+  }
+  const diplotypes = called.length === 0 ? [] : rank(pairs(candidates, called, observed, phased), options.allMatches);
+  if (called.length > 0 && diplotypes.length === 0) warnings.push({ code: 'NO_MATCH', message: `${gene.gene}: the genotypes fit no pair of defined alleles.` });
+  const top = diplotypes[0]?.score;
+  if (diplotypes.filter((d) => d.score === top).length > 1) warnings.push({ code: 'AMBIGUOUS_CALL', message: `${gene.gene}: several diplotypes fit equally well (${diplotypes.filter((d) => d.score === top).map((d) => d.name).join(', ')}).` });
+  return { gene: gene.gene, source: 'vcf', diplotypes, missingPositions: missing, phased, variants, warnings };
+}
+
+function labelRsid(label: string | undefined): { rsid?: string } {
+  const m = label ? /\((rs\d+)\)$/.exec(label) : null;
+  return m?.[1] ? { rsid: m[1] } : {};
+}
+
+/** Every allele pair consistent with the genotypes. */
+function pairs(candidates: Candidate[], called: number[], observed: Array<[string, string]>, phased: boolean): Array<[Candidate, Candidate]> {
+  const out: Array<[Candidate, Candidate]> = [];
+  if (phased) {
+    const s1 = observed.map((o) => o[0]);
+    const s2 = observed.map((o) => o[1]);
+    const on1 = candidates.filter((c) => strandMatches(c.allele, called, s1));
+    const on2 = candidates.filter((c) => strandMatches(c.allele, called, s2));
+    for (const a of on1) for (const b of on2) out.push([a, b]);
+    return out;
+  }
+  // An allele can only be part of a pair if each of its bases is one of the two observed alleles.
+  const fits = candidates.filter((c) => called.every((i, k) => {
+    const o = observed[k];
+    const e = c.allele.bases[i] ?? '';
+    return o !== undefined && (baseMatches(e, o[0]) || baseMatches(e, o[1]));
+  }));
+  for (let x = 0; x < fits.length; x++) {
+    for (let y = x; y < fits.length; y++) {
+      const a = fits[x];
+      const b = fits[y];
+      if (!a || !b) continue;
+      const ok = called.every((i, k) => {
+        const o = observed[k];
+        const ea = a.allele.bases[i] ?? '';
+        const eb = b.allele.bases[i] ?? '';
+        return o !== undefined && ((baseMatches(ea, o[0]) && baseMatches(eb, o[1])) || (baseMatches(ea, o[1]) && baseMatches(eb, o[0])));
+      });
+      if (ok) out.push([a, b]);
+    }
+  }
+  return out;
+}
+
+/** Names, deduplicates and sorts pairs by score (then name); keeps only the top-score ties unless `all`. */
+function rank(found: Array<[Candidate, Candidate]>, all: boolean): DiplotypeMatch[] {
+  const byName = new Map<string, DiplotypeMatch>();
+  for (const [a, b] of found) {
+    const [first, second] = ordered(a.allele, b.allele);
+    const name = `${first.name}/${second.name}`;
+    if (!byName.has(name)) byName.set(name, { name, allele1: first.name, allele2: second.name, score: a.score + b.score });
+  }
+  const sorted = [...byName.values()].sort((p, q) => q.score - p.score || p.name.localeCompare(q.name, 'en', { numeric: true }));
+  const top = sorted[0]?.score;
+  return all ? sorted : sorted.filter((d) => d.score === top);
+}

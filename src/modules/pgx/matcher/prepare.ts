@@ -1,0 +1,55 @@
+// Turns a compact gene definition into the form the matcher needs (done once per gene and cached).
+import type { GeneDefinition } from './definitions.ts';
+
+/** A named allele with one expected base per position (null-in-source filled with the reference base). */
+export interface PreparedAllele {
+  name: string;
+  reference: boolean;
+  /** Expected VCF allele per position (IUPAC codes possible). */
+  bases: string[];
+  /** Whether the source defines the position (for scoring: score = defined positions that were genotyped). */
+  defines: boolean[];
+}
+
+/** A gene ready for matching. */
+export interface PreparedGene {
+  gene: string;
+  /** `chrN:pos` per position, in definition order. */
+  keys: string[];
+  /** Human labels for missingPositions: `chrN:pos (rsid)`. */
+  labels: string[];
+  alleles: PreparedAllele[];
+}
+
+const cache = new WeakMap<GeneDefinition, PreparedGene>();
+
+/**
+ * Prepares a gene. PharmCAT semantics: a position a non-reference allele leaves null is expected to carry the
+ * reference allele (PharmCAT NamedAllele "finalization"), but it does not count towards the allele's score.
+ */
+export function prepareGene(def: GeneDefinition): PreparedGene {
+  const hit = cache.get(def);
+  if (hit) return hit;
+  const refBases = def.positions.map((p) => p.ref);
+  const prepared: PreparedGene = {
+    gene: def.gene,
+    keys: def.positions.map((p) => `${p.chromosome}:${p.position}`),
+    labels: def.positions.map((p) => `${p.chromosome}:${p.position}${p.rsid ? ` (${p.rsid})` : ''}`),
+    alleles: def.alleles.map((a) => {
+      const bases = [...refBases];
+      const defines = refBases.map(() => false);
+      for (const [i, base] of a.defining) {
+        bases[i] = base;
+        defines[i] = true;
+      }
+      return { name: a.name, reference: a.reference, bases, defines };
+    }),
+  };
+  cache.set(def, prepared);
+  return prepared;
+}
+
+/** All the positions of a set of genes, as `chrN:pos` (what the VCF reader keeps). */
+export function positionKeys(genes: PreparedGene[]): Set<string> {
+  return new Set(genes.flatMap((g) => g.keys));
+}
