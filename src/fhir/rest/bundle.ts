@@ -240,12 +240,26 @@ async function resolveIdentities(router: FhirRouter, tx: StoreTransaction, plann
     const type = ref.slice(0, q);
     if (!router.ctx.isResourceType(type)) throw errors.badRequest('BUNDLE_CONDITIONAL_REFERENCE', `Conditional reference '${ref}' names an unknown resource type`);
     const matches = await router.conditionalMatches(tx, type, ref.slice(q + 1));
+    if (matches.length === 0) {
+      // Not stored yet, but created by this bundle under the same criteria (Synthea's conditional-create pattern).
+      const creator = planned.find((p) => p.method === 'POST' && p.entry.resource?.resourceType === type && sameQuery(p.entry.request?.ifNoneExist, ref.slice(q + 1)));
+      if (creator && assignedIds.has(creator)) {
+        references.set(ref, `${type}/${assignedIds.get(creator)}`);
+        continue;
+      }
+    }
     if (matches.length !== 1) {
       throw errors.preconditionFailed(`Conditional reference '${ref}' matched ${matches.length} resources; it must match exactly one`);
     }
     references.set(ref, `${type}/${matches[0]!.id}`);
   }
   return references;
+}
+
+function sameQuery(a: string | undefined, b: string): boolean {
+  if (a === undefined) return false;
+  const norm = (q: string) => [...new URLSearchParams(q.replace(/^\?/, '')).entries()].map(([k, v]) => `${k}=${v}`).sort().join('&');
+  return norm(a) === norm(b);
 }
 
 async function handleTransactionEntry(router: FhirRouter, tx: StoreTransaction, p: PlannedEntry, parent: FhirRequest): Promise<FhirResponse> {
