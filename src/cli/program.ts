@@ -5,6 +5,7 @@ import { registerMigrateCommand } from './commands/migrate.ts';
 import { registerSeedDemoCommand } from './commands/seed-demo.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerPgxCli } from '../modules/pgx/index.ts';
+import { callVcf } from '../modules/pgx/matcher/caller.ts';
 import { registerWearablesCli, wearablesMigrations } from '../modules/wearables/index.ts';
 import { acquireDataDirLock, migrate, openDb } from '../db/index.ts';
 import { loadConfig } from '../config.ts';
@@ -19,7 +20,7 @@ export function buildProgram(): Command {
   registerMigrateCommand(program);
   registerSeedDemoCommand(program);
   registerImportCommand(program);
-  registerPgxCli(program);
+  registerPgxCli(program, { callVcf });
   registerWearablesCli(program, {
     // Opens the configured database under the data-directory lock (the embedded database has one owner).
     openDb: async () => {
