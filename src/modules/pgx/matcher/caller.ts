@@ -4,14 +4,20 @@ import { readVcf } from '../vcf/reader.ts';
 import { DEFAULT_ALLELES_DIR, loadAlleleDefinitions } from './definitions.ts';
 import { matchGene } from './matcher.ts';
 import { positionKeys, prepareGene } from './prepare.ts';
+import type { PreparedGene } from './prepare.ts';
 
-/** Builds a VcfCaller over a definitions folder (default data/pgx/alleles); definitions are loaded once. */
+/** Builds a VcfCaller over a definitions folder (default data/pgx/alleles); definitions are loaded and prepared once, on first use. */
 export function createVcfCaller(dir: string = DEFAULT_ALLELES_DIR): VcfCaller {
+  let ready: { version: string; prepared: PreparedGene[]; positions: Set<string> } | undefined;
   return async (path, options) => {
-    const { index, genes } = loadAlleleDefinitions(dir);
-    const prepared = genes.map(prepareGene);
-    const { sample, genotypes } = await readVcf(path, { positions: positionKeys(prepared), ...(options.sample ? { sample: options.sample } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
-    return { sample, calls: prepared.map((g) => matchGene(g, genotypes, { allMatches: options.allMatches })), alleleDefinitionsVersion: `PharmCAT allele definitions ${index.version}` };
+    if (!ready) {
+      const { index, genes } = loadAlleleDefinitions(dir);
+      const prepared = genes.map(prepareGene);
+      ready = { version: index.version, prepared, positions: positionKeys(prepared) };
+    }
+    const { version, prepared, positions } = ready;
+    const { sample, genotypes } = await readVcf(path, { positions, ...(options.sample ? { sample: options.sample } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+    return { sample, calls: prepared.map((g) => matchGene(g, genotypes, { allMatches: options.allMatches })), alleleDefinitionsVersion: `PharmCAT allele definitions ${version}` };
   };
 }
 

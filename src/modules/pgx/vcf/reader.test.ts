@@ -42,6 +42,21 @@ describe('readVcf', () => {
     expect(genotypes.get('chr10:300')?.alleles).toEqual(['T', 'T']);
   });
 
+  it('prefers a called, non-reference record when a position appears twice (split multi-allelic)', async () => {
+    const text = vcfText([
+      { chrom: '10', pos: 100, ref: 'C', alt: 'T', gts: ['0/0'] },
+      { chrom: '10', pos: 100, ref: 'C', alt: 'G', gts: ['0/1'] },
+      { chrom: '10', pos: 200, ref: 'G', alt: 'A', gts: ['0/1'] },
+      { chrom: '10', pos: 200, ref: 'G', alt: 'T', gts: ['0/0'] },
+      { chrom: '10', pos: 300, ref: 'T', alt: 'A', gts: ['./.'] },
+      { chrom: '10', pos: 300, ref: 'T', alt: 'C', gts: ['1/1'] },
+    ]);
+    const { genotypes } = await readVcf(writeVcf(text), { positions: POSITIONS });
+    expect(genotypes.get('chr10:100')?.alleles).toEqual(['C', 'G']);
+    expect(genotypes.get('chr10:200')?.alleles).toEqual(['G', 'A']);
+    expect(genotypes.get('chr10:300')?.alleles).toEqual(['C', 'C']);
+  });
+
   it('selects a sample by name and rejects an unknown one', async () => {
     const text = vcfText([{ chrom: '10', pos: 100, ref: 'C', alt: 'T', gts: ['0/0', '1/1'] }], { samples: ['A', 'B'] });
     const { sample, genotypes } = await readVcf(writeVcf(text), { positions: POSITIONS, sample: 'B' });

@@ -19,7 +19,7 @@ export interface ReadVcfOptions {
   onProgress?: (bytesRead: number, totalBytes: number) => void;
 }
 
-/** What a read returns: the chosen sample and its genotypes by `chrN:pos` (first record wins on duplicates). */
+/** What a read returns: the chosen sample and its genotypes by `chrN:pos` (duplicates: see `replaces`). */
 export interface VcfReadResult {
   sample: string;
   genotypes: Map<string, VcfGenotype>;
@@ -72,6 +72,16 @@ export async function readVcf(path: string, options: ReadVcfOptions): Promise<Vc
   }
 }
 
+/**
+ * Several records at one position (split multi-allelic sites, an indel and a SNV starting at the same base):
+ * the first one wins unless it is a no-call or homozygous reference and the later one is called.
+ */
+function replaces(existing: VcfGenotype | undefined, next: VcfGenotype): boolean {
+  if (!existing) return true;
+  if (!next.alleles) return false;
+  return !existing.alleles || existing.alleles.every((a) => a === existing.ref);
+}
+
 /** Parses VCF lines from any line source (exported for tests and for in-memory input). */
 export async function readLines(lines: AsyncIterable<string>, options: Omit<ReadVcfOptions, 'onProgress'>): Promise<VcfReadResult> {
   let lineNo = 0;
@@ -104,7 +114,7 @@ export async function readLines(lines: AsyncIterable<string>, options: Omit<Read
       continue;
     }
     const record = parseDataLine(line, lineNo, sampleColumn, options.positions);
-    if (record && !genotypes.has(record.key)) genotypes.set(record.key, record.genotype);
+    if (record && replaces(genotypes.get(record.key), record.genotype)) genotypes.set(record.key, record.genotype);
   }
   if (!sawFormat) throw vcfError('line 1: empty file, not a VCF');
   if (sampleColumn < 0) throw vcfError(`line ${lineNo}: no #CHROM header line`);
