@@ -9,6 +9,13 @@ const OUT = process.env.PGX_OUT_DIR ?? join(import.meta.dirname, '../../data/pgx
 /** CYP2D6 needs structural variants and copy number, which a VCF matcher cannot call. */
 const SKIPPED: Record<string, string> = { CYP2D6: 'structural variants / copy number are out of scope of VCF matching' };
 
+/** The fields of PharmCAT's exemptions.json the build applies (per gene). */
+interface SourceExemption {
+  ignoredPositions: Array<{ position: number }>;
+  ignoredAllelesLc: string[];
+  unphasedDiplotypePriorities: Array<{ list: string[]; pick: string }>;
+}
+
 /** The fields of a PharmCAT translation file the build reads. */
 interface SourceFile {
   gene: string;
@@ -18,35 +25,51 @@ interface SourceFile {
   namedAlleles: Array<{ name: string; reference: boolean; alleles: Array<string | null> }>;
 }
 
-function convert(src: SourceFile): GeneDefinition {
+/**
+ * Converts one gene, applying PharmCAT's exemptions: ignored positions and ignored alleles are dropped (a
+ * non-reference allele left without a defining position goes too); NAT2-style unphased priorities are kept.
+ */
+function convert(src: SourceFile, exemption: SourceExemption | undefined): GeneDefinition {
   if (!src.genomeBuild.startsWith('GRCh38')) throw new Error(`${src.gene}: unexpected build ${src.genomeBuild}`);
-  const alleles: AlleleDefinition[] = src.namedAlleles.map((a) => ({
-    name: a.name,
-    reference: a.reference,
-    defining: a.alleles.flatMap((base, i): Array<[number, string]> => (base === null ? [] : [[i, base]])),
-  }));
+  const ignoredPositions = new Set((exemption?.ignoredPositions ?? []).map((p) => p.position));
+  const ignoredAlleles = new Set(exemption?.ignoredAllelesLc ?? []);
+  const kept = src.variants.flatMap((v, i) => (ignoredPositions.has(v.position) ? [] : [i]));
+  const alleles: AlleleDefinition[] = src.namedAlleles
+    .filter((a) => !ignoredAlleles.has(a.name.toLowerCase()))
+    .map((a) => ({
+      name: a.name,
+      reference: a.reference,
+      defining: kept.flatMap((from, to): Array<[number, string]> => {
+        const base = a.alleles[from];
+        return base === null || base === undefined ? [] : [[to, base]];
+      }),
+    }))
+    .filter((a) => a.reference || a.defining.length > 0);
+  const priorities = exemption?.unphasedDiplotypePriorities ?? [];
   return {
     gene: src.gene,
     version: src.version,
-    positions: src.variants.map((v) => ({ chromosome: v.chromosome, position: v.position, ...(v.rsid ? { rsid: v.rsid } : {}), ref: v.ref, alts: v.alts })),
+    positions: kept.map((i) => src.variants[i]).flatMap((v) => (v ? [{ chromosome: v.chromosome, position: v.position, ...(v.rsid ? { rsid: v.rsid } : {}), ref: v.ref, alts: v.alts }] : [])),
     alleles,
+    ...(priorities.length > 0 ? { unphasedPriorities: priorities.map((p) => ({ list: p.list, pick: p.pick })) } : {}),
   };
 }
 
 mkdirSync(OUT, { recursive: true });
+const exemptions = JSON.parse(readFileSync(join(SOURCE, 'exemptions.json'), 'utf8')) as Record<string, SourceExemption>;
 const files = readdirSync(SOURCE).filter((f) => f.endsWith('_translation.json')).sort();
 const genes: string[] = [];
 const versions = new Set<string>();
 for (const f of files) {
   const src = JSON.parse(readFileSync(join(SOURCE, f), 'utf8')) as SourceFile;
   if (SKIPPED[src.gene]) continue;
-  const def = convert(src);
+  const def = convert(src, exemptions[src.gene]);
   versions.add(def.version);
   genes.push(def.gene);
   writeFileSync(join(OUT, `${def.gene}.json`), JSON.stringify(def) + '\n');
 }
 const index: AlleleIndex = {
-  source: 'PharmCAT allele definitions (*_translation.json, GRCh38), derived from CPIC/ClinPGx allele definition tables',
+  source: 'PharmCAT allele definitions (*_translation.json + exemptions.json: ignored positions/alleles, unphased priorities; GRCh38), derived from CPIC/ClinPGx allele definition tables',
   licence: 'PharmCAT repository MPL-2.0 @ 5431bf1187e50383df7e7db18ef67b36fc8b562e; content CPIC allele definitions (CC0 1.0) + PharmVar (cite PharmVar)',
   version: [...versions].sort().join(', '),
   genes,

@@ -97,6 +97,20 @@ describe('matchGene goldens', () => {
     expect(call.diplotypes[0]?.score).toBe(4 + 34);
   });
 
+  it('applies PharmCAT exemptions: NAT2 unphased priorities, G6PD/RYR1 ignored positions and alleles', () => {
+    const nat2 = gene('NAT2');
+    expect(names(nat2, '*4', '*5', { allMatches: false })).toEqual(['*4/*5']);
+    const call = matchGene(nat2, genotypes(nat2, allele(nat2, '*1'), allele(nat2, '*16')), { allMatches: false });
+    expect(call.diplotypes.map((d) => d.name)).toEqual(['*4/*5']);
+    expect(call.warnings.map((w) => w.code)).toContain('UNPHASED_PRIORITY');
+    expect(names(nat2, '*1', '*16', { phased: true })).toEqual(['*1/*16']);
+    expect(names(nat2, '*4', '*5', { allMatches: true })).toEqual(['*4/*5', '*1/*16']);
+    const g6pd = gene('G6PD');
+    expect(g6pd.alleles.map((a) => a.name)).not.toContain('Mediterranean Haplotype');
+    expect(g6pd.keys).not.toContain('chrX:154532439');
+    expect(gene('RYR1').keys).not.toContain('chr19:38580126');
+  });
+
   it('returns no diplotype when nothing was genotyped, and NO_MATCH for an impossible genotype', () => {
     const g = gene('TPMT');
     const none = matchGene(g, new Map(), { allMatches: false });

@@ -62,11 +62,28 @@ export function matchGene(gene: PreparedGene, genotypes: ReadonlyMap<string, Vcf
     const score = called.reduce((n, i) => n + (allele.defines[i] ? 1 : 0), 0);
     if (score > 0 || allele.reference) candidates.push({ allele, score });
   }
-  const diplotypes = called.length === 0 ? [] : rank(pairs(candidates, called, observed, phased), options.allMatches);
+  const plausible = called.length === 0 ? [] : rank(pairs(candidates, called, observed, phased));
+  const picked = phased ? undefined : applyPriority(gene, plausible, warnings);
+  const diplotypes = picked
+    ? options.allMatches ? [picked, ...plausible.filter((d) => d !== picked)] : [picked]
+    : options.allMatches ? plausible : plausible.filter((d) => d.score === plausible[0]?.score);
   if (called.length > 0 && diplotypes.length === 0) warnings.push({ code: 'NO_MATCH', message: `${gene.gene}: the genotypes fit no pair of defined alleles.` });
   const top = diplotypes[0]?.score;
   if (diplotypes.filter((d) => d.score === top).length > 1) warnings.push({ code: 'AMBIGUOUS_CALL', message: `${gene.gene}: several diplotypes fit equally well (${diplotypes.filter((d) => d.score === top).map((d) => d.name).join(', ')}).` });
   return { gene: gene.gene, source: 'vcf', diplotypes, missingPositions: missing, phased, variants, warnings };
+}
+
+/**
+ * PharmCAT exemptions `unphasedDiplotypePriorities`: when the plausible pairs of unphased data are exactly a
+ * listed set, the listed pick is reported whatever its score (NAT2, e.g. `*4/*5` over `*1/*16`).
+ */
+function applyPriority(gene: PreparedGene, plausible: DiplotypeMatch[], warnings: PgxWarning[]): DiplotypeMatch | undefined {
+  if (plausible.length < 2) return undefined;
+  const pick = gene.unphasedPriorities.get(plausible.map((d) => d.name).sort().join('|'));
+  const chosen = pick === undefined ? undefined : plausible.find((d) => d.name === pick);
+  if (!chosen) return undefined;
+  warnings.push({ code: 'UNPHASED_PRIORITY', message: `${gene.gene}: unphased data fit ${plausible.map((d) => d.name).join(', ')}; ${chosen.name} is reported by PharmCAT's priority rule.` });
+  return chosen;
 }
 
 function labelRsid(label: string | undefined): { rsid?: string } {
@@ -108,15 +125,13 @@ function pairs(candidates: Candidate[], called: number[], observed: Array<[strin
   return out;
 }
 
-/** Names, deduplicates and sorts pairs by score (then name); keeps only the top-score ties unless `all`. */
-function rank(found: Array<[Candidate, Candidate]>, all: boolean): DiplotypeMatch[] {
+/** Names, deduplicates and sorts pairs by score, best first (then by name). */
+function rank(found: Array<[Candidate, Candidate]>): DiplotypeMatch[] {
   const byName = new Map<string, DiplotypeMatch>();
   for (const [a, b] of found) {
     const [first, second] = ordered(a.allele, b.allele);
     const name = `${first.name}/${second.name}`;
     if (!byName.has(name)) byName.set(name, { name, allele1: first.name, allele2: second.name, score: a.score + b.score });
   }
-  const sorted = [...byName.values()].sort((p, q) => q.score - p.score || p.name.localeCompare(q.name, 'en', { numeric: true }));
-  const top = sorted[0]?.score;
-  return all ? sorted : sorted.filter((d) => d.score === top);
+  return [...byName.values()].sort((p, q) => q.score - p.score || p.name.localeCompare(q.name, 'en', { numeric: true }));
 }

@@ -19,6 +19,8 @@ export interface PreparedGene {
   /** Human labels for missingPositions: `chrN:pos (rsid)`. */
   labels: string[];
   alleles: PreparedAllele[];
+  /** Unphased tie-break rules keyed by the sorted, `|`-joined tied diplotype names. */
+  unphasedPriorities: Map<string, string>;
 }
 
 const cache = new WeakMap<GeneDefinition, PreparedGene>();
@@ -44,6 +46,7 @@ export function prepareGene(def: GeneDefinition): PreparedGene {
       }
       return { name: a.name, reference: a.reference, bases, defines };
     }),
+    unphasedPriorities: new Map((def.unphasedPriorities ?? []).map((p) => [[...p.list].sort().join('|'), p.pick])),
   };
   cache.set(def, prepared);
   return prepared;
