@@ -8,6 +8,7 @@ import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { openDb, type Db } from '../src/db/index.ts';
 import { createFlaura, type Flaura } from '../src/server.ts';
+import { prng } from '../src/demo/prng.ts';
 import { fmt, machineDescription, summarize, timeIt, type Timing } from './lib.ts';
 
 const LOINC = [
@@ -22,17 +23,6 @@ const LOINC = [
   ['4548-4', 'Hemoglobin A1c/Hemoglobin.total in Blood', '%', 4.5, 11],
   ['2093-3', 'Cholesterol [Mass/volume] in Serum or Plasma', 'mg/dL', 120, 300],
 ] as const;
-
-/** Deterministic pseudo-random numbers (mulberry32), so both databases get identical data. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function patientBundle(p: number, observations: number, random: () => number): Bundle {
   const patientUrl = `urn:uuid:00000000-0000-4000-8000-${String(p).padStart(12, '0')}`;
@@ -79,7 +69,7 @@ async function inject(flaura: Flaura, method: 'GET' | 'POST', url: string, body?
 async function runOn(label: string, db: Db, patients: number, observationsPerPatient: number): Promise<DbRun> {
   const flaura = await createFlaura(loadConfig({ port: 0, logLevel: 'silent', publicUrl: 'http://bench' }), { db });
   try {
-    const random = rng(42);
+    const random = prng(42);
     let loaded = 0;
     const ingestStart = performance.now();
     const transactionTimes: number[] = [];

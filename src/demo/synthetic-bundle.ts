@@ -2,17 +2,7 @@
 // Organization and Practitioner, conditional references to them, years of encounters with vitals, labs, conditions,
 // prescriptions, procedures, reports and claims. Deterministic for a seed; all people invented, codes real.
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
-
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './prng.ts';
 
 function uuid(random: () => number): string {
   const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16)).join('');
