@@ -11,6 +11,7 @@ const SKIPPED: Record<string, string> = { CYP2D6: 'structural variants / copy nu
 
 /** The fields of PharmCAT's exemptions.json the build applies (per gene). */
 interface SourceExemption {
+  requiredPositions: number[];
   ignoredPositions: Array<{ position: number }>;
   ignoredAllelesLc: string[];
   unphasedDiplotypePriorities: Array<{ list: string[]; pick: string }>;
@@ -27,7 +28,7 @@ interface SourceFile {
 
 /**
  * Converts one gene, applying PharmCAT's exemptions: ignored positions and ignored alleles are dropped (a
- * non-reference allele left without a defining position goes too); NAT2-style unphased priorities are kept.
+ * non-reference allele left without a defining position goes too); NAT2 required positions and unphased priorities are kept.
  */
 function convert(src: SourceFile, exemption: SourceExemption | undefined): GeneDefinition {
   if (!src.genomeBuild.startsWith('GRCh38')) throw new Error(`${src.gene}: unexpected build ${src.genomeBuild}`);
@@ -51,6 +52,7 @@ function convert(src: SourceFile, exemption: SourceExemption | undefined): GeneD
     version: src.version,
     positions: kept.map((i) => src.variants[i]).flatMap((v) => (v ? [{ chromosome: v.chromosome, position: v.position, ...(v.rsid ? { rsid: v.rsid } : {}), ref: v.ref, alts: v.alts }] : [])),
     alleles,
+    ...((exemption?.requiredPositions ?? []).length > 0 ? { requiredPositions: exemption?.requiredPositions } : {}),
     ...(priorities.length > 0 ? { unphasedPriorities: priorities.map((p) => ({ list: p.list, pick: p.pick })) } : {}),
   };
 }

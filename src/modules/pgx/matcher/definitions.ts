@@ -26,6 +26,8 @@ export interface GeneDefinition {
   version: string;
   positions: DefinedPosition[];
   alleles: AlleleDefinition[];
+  /** PharmCAT exemptions: positions without which the gene is not called (NAT2). */
+  requiredPositions?: number[];
   /** PharmCAT exemptions: when unphased top ties are exactly `list`, report `pick` (NAT2). */
   unphasedPriorities?: Array<{ list: string[]; pick: string }>;
 }

@@ -31,7 +31,7 @@ function genotypes(g: PreparedGene, a: PreparedAllele, b: PreparedAllele, opts: 
   g.keys.forEach((key, i) => {
     if (opts.skip?.has(i)) return;
     const [chromosome = '', pos = '0'] = key.split(':');
-    m.set(key, { chromosome, position: Number(pos), ref: '', alts: [], alleles: [concrete(a.bases[i] ?? ''), concrete(b.bases[i] ?? '')], phased: opts.phased ?? false });
+    m.set(key, { chromosome, position: Number(pos), ref: g.refs[i] ?? '', alts: [], alleles: [concrete(a.bases[i] ?? ''), concrete(b.bases[i] ?? '')], phased: opts.phased ?? false });
   });
   return m;
 }
@@ -109,6 +109,23 @@ describe('matchGene goldens', () => {
     expect(g6pd.alleles.map((a) => a.name)).not.toContain('Mediterranean Haplotype');
     expect(g6pd.keys).not.toContain('chrX:154532439');
     expect(gene('RYR1').keys).not.toContain('chr19:38580126');
+  });
+
+  it('does not call NAT2 without its required positions; flags a VCF REF that differs from the definition', () => {
+    const nat2 = gene('NAT2');
+    const req = nat2.keys.indexOf('chr8:18400194');
+    const call = matchGene(nat2, genotypes(nat2, allele(nat2, '*1'), allele(nat2, '*1'), { skip: new Set([req]) }), { allMatches: false });
+    expect(call.diplotypes).toEqual([]);
+    expect(call.warnings.map((w) => w.code)).toContain('REQUIRED_POSITION_MISSING');
+    const other = nat2.keys.findIndex((_, i) => !nat2.required.has(i));
+    expect(matchGene(nat2, genotypes(nat2, allele(nat2, '*1'), allele(nat2, '*1'), { skip: new Set([other]) }), { allMatches: false }).diplotypes.map((d) => d.name)).toEqual(['*1/*1']);
+    const g = gene('TPMT');
+    const gts = genotypes(g, allele(g, '*1'), allele(g, '*1'));
+    const first = gts.get(g.keys[0] ?? '');
+    if (first) first.ref = 'N';
+    const flagged = matchGene(g, gts, { allMatches: false });
+    expect(flagged.warnings.map((w) => w.code)).toContain('REF_MISMATCH');
+    expect(flagged.diplotypes.map((d) => d.name)).toEqual(['*1/*1']);
   });
 
   it('returns no diplotype when nothing was genotyped, and NO_MATCH for an impossible genotype', () => {

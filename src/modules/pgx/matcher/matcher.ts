@@ -42,6 +42,7 @@ export function matchGene(gene: PreparedGene, genotypes: ReadonlyMap<string, Vcf
   const observed: Array<[string, string]> = [];
   const missing: string[] = [];
   const variants: VariantCall[] = [];
+  const refMismatch: string[] = [];
   let phased = true;
   gene.keys.forEach((key, i) => {
     const gt = genotypes.get(key);
@@ -49,6 +50,7 @@ export function matchGene(gene: PreparedGene, genotypes: ReadonlyMap<string, Vcf
       missing.push(gene.labels[i] ?? key);
       return;
     }
+    if (gt.ref !== gene.refs[i]) refMismatch.push(`${gene.labels[i] ?? key} (VCF ${gt.ref}, definition ${gene.refs[i] ?? '?'})`);
     called.push(i);
     observed.push(gt.alleles);
     const het = gt.alleles[0] !== gt.alleles[1];
@@ -57,6 +59,12 @@ export function matchGene(gene: PreparedGene, genotypes: ReadonlyMap<string, Vcf
   });
   const warnings: PgxWarning[] = [];
   if (missing.length > 0) warnings.push({ code: 'MISSING_POSITIONS', message: `${gene.gene}: ${missing.length} of ${gene.keys.length} positions were not genotyped; alleles were matched on the others.` });
+  if (refMismatch.length > 0) warnings.push({ code: 'REF_MISMATCH', message: `${gene.gene}: the VCF REF differs from the definition at ${refMismatch.join(', ')}; check the build and indel representation.` });
+  const requiredMissing = [...gene.required].filter((i) => !called.includes(i)).map((i) => gene.labels[i] ?? '');
+  if (requiredMissing.length > 0) {
+    warnings.push({ code: 'REQUIRED_POSITION_MISSING', message: `${gene.gene}: not called, required position(s) not genotyped: ${requiredMissing.join(', ')}.` });
+    return { gene: gene.gene, source: 'vcf', diplotypes: [], missingPositions: missing, phased, variants, warnings };
+  }
   const candidates: Candidate[] = [];
   for (const allele of gene.alleles) {
     const score = called.reduce((n, i) => n + (allele.defines[i] ? 1 : 0), 0);

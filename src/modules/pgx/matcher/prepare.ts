@@ -19,6 +19,10 @@ export interface PreparedGene {
   /** Human labels for missingPositions: `chrN:pos (rsid)`. */
   labels: string[];
   alleles: PreparedAllele[];
+  /** Definition REF per position (to flag VCFs whose REF differs). */
+  refs: string[];
+  /** Position indices that must be genotyped for a call (PharmCAT exemptions). */
+  required: Set<number>;
   /** Unphased tie-break rules keyed by the sorted, `|`-joined tied diplotype names. */
   unphasedPriorities: Map<string, string>;
 }
@@ -46,6 +50,8 @@ export function prepareGene(def: GeneDefinition): PreparedGene {
       }
       return { name: a.name, reference: a.reference, bases, defines };
     }),
+    refs: refBases,
+    required: new Set(def.positions.flatMap((p, i) => (def.requiredPositions?.includes(p.position) ? [i] : []))),
     unphasedPriorities: new Map((def.unphasedPriorities ?? []).map((p) => [[...p.list].sort().join('|'), p.pick])),
   };
   cache.set(def, prepared);
