@@ -128,6 +128,15 @@ describe('matchGene goldens', () => {
     expect(flagged.diplotypes.map((d) => d.name)).toEqual(['*1/*1']);
   });
 
+  it('takes gVCF reference-block positions as the definition REF', () => {
+    const g = gene('CYP2C19');
+    const gts = genotypes(g, allele(g, '*2'), allele(g, '*38'));
+    for (const [key, gt] of gts) if (gt.alleles?.[0] === gt.alleles?.[1]) gts.set(key, { ...gt, ref: '', alleles: null, blockReference: true });
+    const call = matchGene(g, gts, { allMatches: false });
+    expect(call.diplotypes.map((d) => d.name)).toEqual(['*2/*38']);
+    expect(call.missingPositions).toEqual([]);
+  });
+
   it('returns no diplotype when nothing was genotyped, and NO_MATCH for an impossible genotype', () => {
     const g = gene('TPMT');
     const none = matchGene(g, new Map(), { allMatches: false });

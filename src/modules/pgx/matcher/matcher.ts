@@ -45,12 +45,15 @@ export function matchGene(gene: PreparedGene, genotypes: ReadonlyMap<string, Vcf
   const refMismatch: string[] = [];
   let phased = true;
   gene.keys.forEach((key, i) => {
-    const gt = genotypes.get(key);
+    const found = genotypes.get(key);
+    const ref = gene.refs[i] ?? '';
+    // A gVCF reference block says "reference here" without the base: take the definition's REF.
+    const gt = found?.blockReference ? { ...found, ref, alleles: [ref, ref] as [string, string] } : found;
     if (!gt?.alleles) {
       missing.push(gene.labels[i] ?? key);
       return;
     }
-    if (gt.ref !== gene.refs[i]) refMismatch.push(`${gene.labels[i] ?? key} (VCF ${gt.ref}, definition ${gene.refs[i] ?? '?'})`);
+    if (gt.ref !== ref) refMismatch.push(`${gene.labels[i] ?? key} (VCF ${gt.ref}, definition ${gene.refs[i] ?? '?'})`);
     called.push(i);
     observed.push(gt.alleles);
     const het = gt.alleles[0] !== gt.alleles[1];

@@ -11,6 +11,8 @@ export interface VcfGenotype {
   alleles: [string, string] | null;
   /** True when the GT uses `|` (or is haploid). */
   phased: boolean;
+  /** Inside a gVCF homozygous-reference block (`END=`): the REF base is not in the file, `alleles` is null. */
+  blockReference?: boolean;
 }
 
 const WRONG_BUILD = /grch37|hg19|b37|hs37d5|ncbi37|human_g1k_v37/i;
@@ -30,6 +32,30 @@ export function normalizeChromosome(chrom: string): string {
 
 function malformed(lineNo: number, why: string): FlauraError {
   return new FlauraError('PGX_VCF_INVALID', 400, `line ${lineNo}: malformed VCF record (${why})`);
+}
+
+/**
+ * gVCF reference blocks: when a record not kept by `parseDataLine` has `END=` in INFO, only `<NON_REF>`/`<*>`
+ * ALTs and a 0/0 genotype, returns the kept positions it covers after its start (gVCF spec, GATK
+ * HaplotypeCaller -ERC GVCF). `sortedByChrom` holds the kept positions per chromosome, ascending.
+ */
+export function referenceBlock(line: string, lineNo: number, sampleColumn: number, sortedByChrom: ReadonlyMap<string, number[]>): VcfGenotype[] {
+  if (!line.includes('END=')) return [];
+  const cols = line.split('\t');
+  const chromosome = normalizeChromosome(cols[0] ?? '');
+  const wanted = sortedByChrom.get(chromosome);
+  if (!wanted) return [];
+  const start = Number(cols[1]);
+  const end = /(?:^|;)END=(\d+)/.exec(cols[7] ?? '')?.[1];
+  if (end === undefined || !Number.isFinite(start)) return [];
+  const alts = (cols[4] ?? '').split(',');
+  if (!alts.every((a) => a === '<NON_REF>' || a === '<*>')) return [];
+  const gtIndex = (cols[8] ?? '').split(':').indexOf('GT');
+  const gt = gtIndex < 0 ? undefined : (cols[sampleColumn] ?? '').split(':')[gtIndex];
+  if (gt === undefined) throw malformed(lineNo, 'FORMAT has no GT');
+  if (!/^0([/|]0)?$/.test(gt)) return [];
+  const last = Number(end);
+  return wanted.filter((p) => p > start && p <= last).map((position) => ({ chromosome, position, ref: '', alts: [], alleles: null, phased: true, blockReference: true }));
 }
 
 /**

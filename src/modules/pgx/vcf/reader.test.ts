@@ -57,6 +57,22 @@ describe('readVcf', () => {
     expect(genotypes.get('chr10:300')?.alleles).toEqual(['C', 'C']);
   });
 
+  it('reads gVCF homozygous-reference blocks (END=) over kept positions; a later real record replaces them', async () => {
+    const header = vcfText([]);
+    const body = [
+      '10\t100\t.\tC\t<NON_REF>\t.\t.\tEND=250\tGT:DP\t0/0:20',
+      '10\t260\t.\tA\t<*>\t.\t.\tEND=400\tGT:DP\t0/1:20',
+      '10\t200\t.\tG\tA,<NON_REF>\t.\t.\t.\tGT:DP\t0/1:20',
+    ].join('\n') + '\n';
+    const { genotypes } = await readVcf(writeVcf(header + body), { positions: POSITIONS });
+    expect(genotypes.get('chr10:100')?.alleles).toEqual(['C', 'C']);
+    const inside = await readVcf(writeVcf(header + '10\t90\t.\tA\t<NON_REF>\t.\t.\tEND=150\tGT\t0/0\n'), { positions: POSITIONS });
+    expect(inside.genotypes.get('chr10:100')).toMatchObject({ blockReference: true, alleles: null });
+    expect(inside.genotypes.has('chr10:200')).toBe(false);
+    expect(genotypes.get('chr10:200')?.alleles).toEqual(['G', 'A']);
+    expect(genotypes.has('chr10:300')).toBe(false);
+  });
+
   it('selects a sample by name and rejects an unknown one', async () => {
     const text = vcfText([{ chrom: '10', pos: 100, ref: 'C', alt: 'T', gts: ['0/0', '1/1'] }], { samples: ['A', 'B'] });
     const { sample, genotypes } = await readVcf(writeVcf(text), { positions: POSITIONS, sample: 'B' });

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { FlauraError } from '../../../errors.ts';
-import { parseDataLine, parseHeaderLine } from './lines.ts';
+import { parseDataLine, parseHeaderLine, referenceBlock } from './lines.ts';
 import type { VcfGenotype } from './lines.ts';
 
 export type { VcfGenotype } from './lines.ts';
@@ -79,7 +79,7 @@ export async function readVcf(path: string, options: ReadVcfOptions): Promise<Vc
 function replaces(existing: VcfGenotype | undefined, next: VcfGenotype): boolean {
   if (!existing) return true;
   if (!next.alleles) return false;
-  return !existing.alleles || existing.alleles.every((a) => a === existing.ref);
+  return existing.blockReference === true || !existing.alleles || existing.alleles.every((a) => a === existing.ref);
 }
 
 /** Parses VCF lines from any line source (exported for tests and for in-memory input). */
@@ -89,6 +89,15 @@ export async function readLines(lines: AsyncIterable<string>, options: Omit<Read
   let sampleColumn = -1;
   let sample = '';
   const genotypes = new Map<string, VcfGenotype>();
+  const sortedByChrom = new Map<string, number[]>();
+  for (const key of options.positions) {
+    const colon = key.lastIndexOf(':');
+    const chrom = key.slice(0, colon);
+    const list = sortedByChrom.get(chrom) ?? [];
+    list.push(Number(key.slice(colon + 1)));
+    sortedByChrom.set(chrom, list);
+  }
+  for (const list of sortedByChrom.values()) list.sort((a, b) => a - b);
   for await (const line of lines) {
     lineNo++;
     if (line === '') continue;
@@ -115,6 +124,10 @@ export async function readLines(lines: AsyncIterable<string>, options: Omit<Read
     }
     const record = parseDataLine(line, lineNo, sampleColumn, options.positions);
     if (record && replaces(genotypes.get(record.key), record.genotype)) genotypes.set(record.key, record.genotype);
+    for (const block of referenceBlock(line, lineNo, sampleColumn, sortedByChrom)) {
+      const key = `${block.chromosome}:${block.position}`;
+      if (!genotypes.has(key)) genotypes.set(key, block);
+    }
   }
   if (!sawFormat) throw vcfError('line 1: empty file, not a VCF');
   if (sampleColumn < 0) throw vcfError(`line ${lineNo}: no #CHROM header line`);
