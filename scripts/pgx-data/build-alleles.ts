@@ -9,6 +9,12 @@ const OUT = process.env.PGX_OUT_DIR ?? join(import.meta.dirname, '../../data/pgx
 /** CYP2D6 needs structural variants and copy number, which a VCF matcher cannot call. */
 const SKIPPED: Record<string, string> = { CYP2D6: 'structural variants / copy number are out of scope of VCF matching' };
 
+/**
+ * Genes whose phenotype comes from the lowest-function variants found when they cannot be paired (PharmCAT
+ * "lowest-function genes", CPIC DPYD guideline 2018 update; RYR1 as PharmCAT treats it).
+ */
+const LOWEST_FUNCTION = new Set(['DPYD', 'RYR1']);
+
 /** The fields of PharmCAT's exemptions.json the build applies (per gene). */
 interface SourceExemption {
   requiredPositions: number[];
@@ -52,6 +58,7 @@ function convert(src: SourceFile, exemption: SourceExemption | undefined): GeneD
     version: src.version,
     positions: kept.map((i) => src.variants[i]).flatMap((v) => (v ? [{ chromosome: v.chromosome, position: v.position, ...(v.rsid ? { rsid: v.rsid } : {}), ref: v.ref, alts: v.alts }] : [])),
     alleles,
+    ...(LOWEST_FUNCTION.has(src.gene) ? { lowestFunction: true } : {}),
     ...((exemption?.requiredPositions ?? []).length > 0 ? { requiredPositions: exemption?.requiredPositions } : {}),
     ...(priorities.length > 0 ? { unphasedPriorities: priorities.map((p) => ({ list: p.list, pick: p.pick })) } : {}),
   };

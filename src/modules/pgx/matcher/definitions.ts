@@ -26,6 +26,8 @@ export interface GeneDefinition {
   version: string;
   positions: DefinedPosition[];
   alleles: AlleleDefinition[];
+  /** Lowest-function gene (DPYD, RYR1): the matcher also reports every allele found (`haplotypes`). */
+  lowestFunction?: boolean;
   /** PharmCAT exemptions: positions without which the gene is not called (NAT2). */
   requiredPositions?: number[];
   /** PharmCAT exemptions: when unphased top ties are exactly `list`, report `pick` (NAT2). */

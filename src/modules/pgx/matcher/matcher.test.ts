@@ -137,6 +137,26 @@ describe('matchGene goldens', () => {
     expect(call.missingPositions).toEqual([]);
   });
 
+  it('DPYD (lowest-function gene): three heterozygous variants fit no pair, the alleles found are reported', () => {
+    const g = gene('DPYD');
+    const ref = allele(g, 'Reference');
+    const picks = g.alleles.filter((a) => !a.reference && a.defines.filter(Boolean).length === 1).slice(0, 3);
+    const gts = genotypes(g, ref, ref);
+    for (const a of picks) {
+      const i = a.defines.indexOf(true);
+      const gt = gts.get(g.keys[i] ?? '');
+      if (gt) gt.alleles = [ref.bases[i] ?? '', a.bases[i] ?? ''];
+    }
+    const call = matchGene(g, gts, { allMatches: false });
+    expect(call.diplotypes).toEqual([]);
+    expect([...(call.haplotypes ?? [])].sort()).toEqual(picks.map((a) => a.name).sort());
+    expect(call.warnings.map((w) => w.code)).toContain('LOWEST_FUNCTION');
+    const two = matchGene(g, genotypes(g, allele(g, picks[0]?.name ?? ''), allele(g, picks[1]?.name ?? '')), { allMatches: false });
+    expect(two.diplotypes).toHaveLength(1);
+    expect(two.haplotypes).toHaveLength(2);
+    expect(matchGene(gene('TPMT'), new Map(), { allMatches: false }).haplotypes).toBeUndefined();
+  });
+
   it('returns no diplotype when nothing was genotyped, and NO_MATCH for an impossible genotype', () => {
     const g = gene('TPMT');
     const none = matchGene(g, new Map(), { allMatches: false });

@@ -81,7 +81,24 @@ export function matchGene(gene: PreparedGene, genotypes: ReadonlyMap<string, Vcf
   if (called.length > 0 && diplotypes.length === 0) warnings.push({ code: 'NO_MATCH', message: `${gene.gene}: the genotypes fit no pair of defined alleles.` });
   const top = diplotypes[0]?.score;
   if (diplotypes.filter((d) => d.score === top).length > 1) warnings.push({ code: 'AMBIGUOUS_CALL', message: `${gene.gene}: several diplotypes fit equally well (${diplotypes.filter((d) => d.score === top).map((d) => d.name).join(', ')}).` });
-  return { gene: gene.gene, source: 'vcf', diplotypes, missingPositions: missing, phased, variants, warnings };
+  const haplotypes = gene.lowestFunction ? allelesFound(candidates, called, observed) : undefined;
+  if (haplotypes && diplotypes.length === 0 && haplotypes.length > 0) warnings.push({ code: 'LOWEST_FUNCTION', message: `${gene.gene}: the variants found fit no single pair; alleles found: ${haplotypes.join(', ')}.` });
+  return { gene: gene.gene, source: 'vcf', diplotypes, ...(haplotypes ? { haplotypes } : {}), missingPositions: missing, phased, variants, warnings };
+}
+
+/**
+ * Lowest-function genes: every non-reference allele all of whose genotyped defining positions carry its allele
+ * on at least one strand, whatever the pairing (PharmCAT reports these when several variants are present).
+ */
+function allelesFound(candidates: Candidate[], called: number[], observed: Array<[string, string]>): string[] {
+  return candidates
+    .filter((c) => !c.allele.reference && c.score > 0 && called.every((i, k) => {
+      if (!c.allele.defines[i]) return true;
+      const o = observed[k];
+      const e = c.allele.bases[i] ?? '';
+      return o !== undefined && (baseMatches(e, o[0]) || baseMatches(e, o[1]));
+    }))
+    .map((c) => c.allele.name);
 }
 
 /**

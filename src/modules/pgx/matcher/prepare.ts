@@ -21,6 +21,7 @@ export interface PreparedGene {
   alleles: PreparedAllele[];
   /** Definition REF per position (to flag VCFs whose REF differs). */
   refs: string[];
+  lowestFunction: boolean;
   /** Position indices that must be genotyped for a call (PharmCAT exemptions). */
   required: Set<number>;
   /** Unphased tie-break rules keyed by the sorted, `|`-joined tied diplotype names. */
@@ -51,6 +52,7 @@ export function prepareGene(def: GeneDefinition): PreparedGene {
       return { name: a.name, reference: a.reference, bases, defines };
     }),
     refs: refBases,
+    lowestFunction: def.lowestFunction === true,
     required: new Set(def.positions.flatMap((p, i) => (def.requiredPositions?.includes(p.position) ? [i] : []))),
     unphasedPriorities: new Map((def.unphasedPriorities ?? []).map((p) => [[...p.list].sort().join('|'), p.pick])),
   };
