@@ -77,11 +77,15 @@ const keyText = (v: unknown): string | null => (v === null || v === undefined ? 
 async function fetchPage(db: Queryable, request: SearchRequest, w: Where): Promise<{ rows: MatchRow[]; more: boolean; cursor?: Cursor }> {
   const cursor = request.cursor ? decodeCursor(request.cursor, w.keys.map((k) => k.type)) : undefined;
   const keyCols = w.keys.map((k, i) => `, ${k.expr} AS k${i}`).join('');
-  const inner = `SELECT r.rid, r.resource_type, r.id, r.version_id, r.content${keyCols} FROM fhir_resource r WHERE ${w.where}`;
+  // Match and page on narrow rows first, then fetch content for the page only: sorting thousands of matches with
+  // their jsonb content attached was the cost of common-code and date-range searches.
+  const inner = `SELECT r.rid, r.resource_type, r.id, r.version_id${keyCols} FROM fhir_resource r WHERE ${w.where}`;
   const reverse = cursor?.d === 'p';
   const limit = w.sql.add(request.count + 1);
   const offset = !cursor && request.offset ? ` OFFSET ${w.sql.add(request.offset)}` : '';
-  const text = `SELECT * FROM (${inner}) q${cursor ? ` WHERE ${cursorCondition(w, cursor)}` : ''} ORDER BY ${orderBy(w, reverse)} LIMIT ${limit}${offset}`;
+  const order = orderBy(w, reverse);
+  const pageQuery = `SELECT * FROM (${inner}) q${cursor ? ` WHERE ${cursorCondition(w, cursor)}` : ''} ORDER BY ${order} LIMIT ${limit}${offset}`;
+  const text = `SELECT q.*, c.content FROM (${pageQuery}) q JOIN fhir_resource c ON c.rid = q.rid ORDER BY ${order}`;
   const { rows } = await db.query<MatchRow>(text, w.sql.values);
   const more = rows.length > request.count;
   const page = rows.slice(0, request.count);
