@@ -140,7 +140,8 @@ export async function createFlaura(config: FlauraConfig, options: CreateFlauraOp
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     return503OnClosing: true,
-    forceCloseConnections: false,
+    // Idle keep-alive sockets are closed at shutdown; requests in flight still finish.
+    forceCloseConnections: 'idle',
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

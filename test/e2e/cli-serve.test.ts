@@ -70,6 +70,7 @@ describe.runIf(testDbKind === 'pglite')('flaura serve', () => {
     const response = await inFlight;
     expect(response.status).toBe(200);
     expect(((await response.json()) as { entry: unknown[] }).entry).toHaveLength(400);
-    expect(await server.exited).toBe(0);
+    const code = await server.exited;
+    expect(code, server.output()).toBe(0);
   });
 });

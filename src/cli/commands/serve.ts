@@ -32,8 +32,13 @@ export async function serve(options: ServeOptions): Promise<Flaura> {
       process.exit(1);
     }, config.shutdownTimeoutMs);
     timer.unref();
-    await flaura.close();
-    process.exit(0);
+    try {
+      await flaura.close();
+      process.exit(0);
+    } catch (err) {
+      console.error('Shutdown failed:', err);
+      process.exit(1);
+    }
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
