@@ -10,7 +10,7 @@ import { testDbKind } from '../test-db.ts';
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'flaura.js');
 
 function startServe(dataDir: string): { child: ChildProcessWithoutNullStreams; url: Promise<string>; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data', dataDir], { env: { ...process.env, FLAURA_LOG_LEVEL: 'warn' } });
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data', dataDir], { env: { ...process.env, FLAURA_LOG_LEVEL: 'warn', FLAURA_SHUTDOWN_TIMEOUT_MS: '30000' } });
   let output = '';
   const url = new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
