@@ -200,4 +200,3 @@ export async function createFlaura(config: FlauraConfig, options: CreateFlauraOp
   return flaura;
 }
 
-export { FlauraError };

@@ -3,22 +3,13 @@ import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadMetricCatalog } from '../metrics/catalog.ts';
-import type { ImportItem, ImportIssue, Sample } from '../model.ts';
 import { importAppleHealthXml } from './apple-health.ts';
 import { openAppleHealthZip } from './apple-zip.ts';
+import { collect } from './test-support.ts';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures');
 const catalog = loadMetricCatalog();
 
-async function collect(items: AsyncIterable<ImportItem>): Promise<{ samples: Sample[]; issues: ImportIssue[] }> {
-  const samples: Sample[] = [];
-  const issues: ImportIssue[] = [];
-  for await (const i of items) {
-    if (i.type === 'sample') samples.push(i.sample);
-    else issues.push(i.issue);
-  }
-  return { samples, issues };
-}
 
 async function* chunks(...texts: string[]): AsyncGenerator<string> {
   yield* texts;
