@@ -1,6 +1,7 @@
 // FHIR interactions as plain values: a request in, a response out. No HTTP framework knows about these files.
 import type { Resource } from '@medplum/fhirtypes';
 import type { RequestActor } from '../store/types.ts';
+import type { Principal } from '../../security/principal.ts';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -17,6 +18,8 @@ export interface FhirRequest {
   /** Absolute FHIR base URL, e.g. `http://127.0.0.1:8080/fhir`. */
   baseUrl: string;
   actor?: RequestActor;
+  /** The verified caller; absent only for trusted in-process calls (modules, CLI), which act as the system. */
+  principal?: Principal;
 }
 
 export interface FhirResponse {
