@@ -1,6 +1,7 @@
 // Lint configuration: typescript-eslint's recommended rules, strict about `any` and unused code.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'web/dist/**', 'coverage/**', 'flaura-data/**', '**/*.d.ts'] },
@@ -14,5 +15,11 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
     },
+  },
+  // The browser app (web/): DOM globals are type-checked by web/tsconfig.json, so no-undef is TypeScript's job.
+  {
+    files: ['web/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'no-undef': 'off', 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
 );

@@ -8,6 +8,7 @@ status=0
 
 echo "== type check"
 npx tsc --noEmit -p tsconfig.json || status=1
+npx tsc --noEmit -p web/tsconfig.json || status=1
 echo "== lint"
 npx eslint --max-warnings 0 . || status=1
 

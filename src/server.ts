@@ -27,6 +27,7 @@ import { FlauraError } from './errors.ts';
 import type { Module, ModuleContext } from './modules/types.ts';
 import { registerModuleRoutes, startModules } from './modules/registry.ts';
 import { wearablesModule } from './modules/wearables/module.ts';
+import { webPlugin } from './web/plugin.ts';
 import { createResourceSealer } from './security/encryption/resource-sealing.ts';
 import { loadKeyRing } from './security/encryption/key-ring.ts';
 import { join } from 'node:path';
@@ -154,6 +155,8 @@ export async function createFlaura(config: FlauraConfig, options: CreateFlauraOp
   });
   app.setErrorHandler((err, request, reply) => sendError(request, reply, err));
   app.get('/healthz', async () => ({ status: 'ok' }));
+  // The browser app (web/dist) at `/`; public static files, the data comes through the authorized APIs.
+  await app.register(webPlugin);
   await app.register(fhirHttpPlugin, { prefix: FHIR_PREFIX, router, publicBaseUrl: config.publicUrl ? config.publicUrl + FHIR_PREFIX : undefined });
 
   const modules = selectModules(config.modules);

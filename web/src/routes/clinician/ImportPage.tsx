@@ -1,0 +1,48 @@
+// Staff imports: a VCF or lab PGx result for a patient, or a wearable export, with upload progress.
+import { useState } from 'react';
+import { describeImport, UploadForm } from '../../components/Upload.tsx';
+
+function wearableType(f: File): string {
+  if (f.name.endsWith('.zip')) return 'application/zip';
+  if (f.name.endsWith('.xml')) return 'application/xml';
+  if (f.name.endsWith('.ndjson')) return 'application/x-ndjson';
+  return 'application/json';
+}
+
+export default function ImportPage() {
+  const [patient, setPatient] = useState('');
+  const id = patient.trim().replace(/^Patient\//, '');
+  return (
+    <section className="page">
+      <h1>Import</h1>
+      <div className="card stack">
+        <label htmlFor="import-patient">Patient ID</label>
+        <input id="import-patient" value={patient} onChange={(e) => setPatient(e.target.value)} placeholder="e.g. demo-maria" autoComplete="off" />
+      </div>
+      <div className="grid">
+        <section className="card" aria-labelledby="imp-pgx">
+          <h2 id="imp-pgx">Genomic result</h2>
+          <UploadForm
+            label="VCF or lab PGx result"
+            hint="GRCh38 VCF (.vcf or .vcf.gz) or a lab's result file. Stored encrypted; genotypes are called on the server."
+            accept=".vcf,.gz,.json,.txt,.tsv"
+            endpoint={() => (id ? `/pgx/patients/${encodeURIComponent(id)}/results` : undefined)}
+            contentType={(f) => (f.name.endsWith('.gz') ? 'application/gzip' : f.name.endsWith('.json') ? 'application/json' : 'text/plain')}
+            describe={describeImport}
+          />
+        </section>
+        <section className="card" aria-labelledby="imp-wear">
+          <h2 id="imp-wear">Wearable data</h2>
+          <UploadForm
+            label="Wearable export"
+            hint="Apple Health export (.zip or export.xml), Fitbit or Open mHealth JSON."
+            accept=".zip,.xml,.json,.ndjson"
+            endpoint={() => (id ? `/wearables/import?patient=${encodeURIComponent(id)}` : undefined)}
+            contentType={wearableType}
+            describe={describeImport}
+          />
+        </section>
+      </div>
+    </section>
+  );
+}

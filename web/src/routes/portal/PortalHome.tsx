@@ -1,0 +1,171 @@
+// The patient's own record in plain words: medicines, genetic results explained, this week's lifestyle summary
+// with charts, and recent results. Everything is fetched for the signed-in patient only.
+import { useState } from 'react';
+import type { MedicationRequest, Observation } from '@medplum/fhirtypes';
+import { useSession } from '../../auth/AuthContext.tsx';
+import { ownPatientId } from '../../auth/session.ts';
+import { search } from '../../api/fhir.ts';
+import { pgxSummary } from '../../api/pgx.ts';
+import { chart, metrics, type MetricId } from '../../api/wearables.ts';
+import { useLoad } from '../../components/useLoad.ts';
+import { Empty, Loaded } from '../../components/States.tsx';
+import { conceptText, formatDate, quantity } from '../../components/format.ts';
+import { MetricChart, MetricPicker } from '../clinician/LifestylePanel.tsx';
+
+function GeneticsExplained({ me }: { me: string }) {
+  const [load, retry] = useLoad(() => pgxSummary(me), [me]);
+  return (
+    <section className="card" aria-labelledby="my-genes">
+      <h2 id="my-genes">Your genes and your medicines</h2>
+      <Loaded load={load} retry={retry} label="Loading your genetic results">
+        {(s) =>
+          s.genes.length === 0 ? (
+            <Empty>You have no genetic (pharmacogenomic) test results on record.</Empty>
+          ) : (
+            <div className="stack">
+              {s.explanation && <p className="explain">{s.explanation}</p>}
+              {s.genes.map((g) => (
+                <article key={g.gene} className="explain-gene">
+                  <h3>
+                    {g.gene}: {g.phenotype}
+                  </h3>
+                  <p>{g.explanation ?? `Your test found ${g.diplotype} for the ${g.gene} gene. This means you are a ${g.phenotype.toLowerCase()}.`}</p>
+                  {g.drugs.length > 0 && <p className="muted">This can matter for: {g.drugs.map((d) => d.drug).join(', ')}. Your care team takes it into account when prescribing — do not stop a medicine on your own.</p>}
+                </article>
+              ))}
+            </div>
+          )
+        }
+      </Loaded>
+    </section>
+  );
+}
+
+const weekly: { id: MetricId; sentence: (avg: number) => string }[] = [
+  { id: 'steps', sentence: (v) => `You walked about ${Math.round(v).toLocaleString()} steps a day.` },
+  { id: 'resting-heart-rate', sentence: (v) => `Your resting heart rate was ${Math.round(v)} beats a minute on average.` },
+  { id: 'sleep-asleep', sentence: (v) => `You slept about ${(v / 60).toFixed(1)} hours a night.` },
+];
+
+function WeeklySummary({ me }: { me: string }) {
+  const [load, retry] = useLoad(async () => {
+    const to = new Date();
+    const from = new Date(to.getTime() - 7 * 86_400_000);
+    const rows = await Promise.all(
+      weekly.map(async (w) => {
+        const d = await chart(me, w.id, from, to, 7);
+        if (d.points.length === 0) return undefined;
+        const avg = d.points.reduce((a, p) => a + p.v, 0) / d.points.length;
+        const band = d.baseline[0];
+        const usual = band ? (avg < band.low ? 'lower than usual for you' : avg > band.high ? 'higher than usual for you' : 'within your usual range') : undefined;
+        return `${w.sentence(avg)}${usual ? ` That is ${usual}.` : ''}`;
+      }),
+    );
+    return rows.filter((r): r is string => !!r);
+  }, [me]);
+  return (
+    <section className="card" aria-labelledby="my-week">
+      <h2 id="my-week">Your week</h2>
+      <Loaded load={load} retry={retry} label="Summarising your week">
+        {(lines) => (lines.length === 0 ? <Empty>No wearable data from the last 7 days. You can add it under Upload.</Empty> : <ul className="plain">{lines.map((l) => <li key={l}>{l}</li>)}</ul>)}
+      </Loaded>
+    </section>
+  );
+}
+
+function MyTrends({ me }: { me: string }) {
+  const [metric, setMetric] = useState<MetricId>('steps');
+  const [days, setDays] = useState(30);
+  return (
+    <section className="card" aria-labelledby="my-trends">
+      <h2 id="my-trends">Your trends</h2>
+      <MetricPicker metric={metric} days={days} onMetric={setMetric} onDays={setDays} />
+      <MetricChart patientId={me} metric={metric} days={days} />
+      <p className="muted small">The shaded band is your own usual range, learned from your past weeks. {metrics.find((m) => m.id === metric)?.label}.</p>
+    </section>
+  );
+}
+
+function MyMedicines({ me }: { me: string }) {
+  const [load, retry] = useLoad(() => search<MedicationRequest>('MedicationRequest', { patient: me, status: 'active', _count: '50' }), [me]);
+  return (
+    <section className="card" aria-labelledby="my-meds">
+      <h2 id="my-meds">Your medicines</h2>
+      <Loaded load={load} retry={retry} label="Loading your medicines">
+        {(meds) =>
+          meds.length === 0 ? (
+            <Empty>No current medicines on record.</Empty>
+          ) : (
+            <ul className="rows">
+              {meds.map((m) => (
+                <li key={m.id} className="row">
+                  <span>
+                    {conceptText(m.medicationCodeableConcept)}
+                    <span className="muted small block">{m.dosageInstruction?.[0]?.text ?? `since ${formatDate(m.authoredOn)}`}</span>
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Loaded>
+    </section>
+  );
+}
+
+function plainResult(o: Observation): string {
+  const v = o.valueQuantity;
+  const range = o.referenceRange?.[0];
+  if (v?.value !== undefined && range?.low?.value !== undefined && range.high?.value !== undefined) {
+    const where = v.value < range.low.value ? 'below' : v.value > range.high.value ? 'above' : 'within';
+    return `${quantity(v)}, ${where} the usual range (${range.low.value}–${range.high.value}).`;
+  }
+  const interp = o.interpretation?.[0] ? conceptText(o.interpretation[0]) : undefined;
+  return [v ? quantity(v) : o.valueCodeableConcept ? conceptText(o.valueCodeableConcept) : o.valueString, interp].filter(Boolean).join(' — ') || 'Result recorded';
+}
+
+function MyResults({ me }: { me: string }) {
+  const [load, retry] = useLoad(() => search<Observation>('Observation', { patient: me, _count: '10', _sort: '-date' }), [me]);
+  return (
+    <section className="card" aria-labelledby="my-results">
+      <h2 id="my-results">Recent results</h2>
+      <Loaded load={load} retry={retry} label="Loading your results">
+        {(obs) =>
+          obs.length === 0 ? (
+            <Empty>No results yet.</Empty>
+          ) : (
+            <ul className="rows">
+              {obs.map((o) => (
+                <li key={o.id} className="row">
+                  <span>
+                    <strong>{conceptText(o.code)}</strong>
+                    <span className="block">{plainResult(o)}</span>
+                    <span className="muted small block">{formatDate(o.effectiveDateTime ?? o.issued)}</span>
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Loaded>
+    </section>
+  );
+}
+
+export default function PortalHome() {
+  const session = useSession();
+  const me = session ? ownPatientId(session) : undefined;
+  if (!me) return <p className="state state-error">Your account is not linked to a patient record. Please contact your clinic.</p>;
+  return (
+    <section className="page">
+      <h1>My health</h1>
+      <div className="grid">
+        <GeneticsExplained me={me} />
+        <WeeklySummary me={me} />
+        <MyMedicines me={me} />
+        <MyResults me={me} />
+      </div>
+      <MyTrends me={me} />
+    </section>
+  );
+}
