@@ -1,7 +1,7 @@
 // Composition root: config -> database -> migrations -> event log -> store -> modules -> HTTP server.
 import Fastify, { type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import type { Resource } from '@medplum/fhirtypes';
+import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { acquireDataDirLock, migrate, openDb, type DataDirLock, type Db } from './db/index.ts';
 import type { FlauraConfig } from './config.ts';
 import { storeMigrations } from './fhir/store/migrations.ts';
@@ -27,6 +27,7 @@ import { FlauraError } from './errors.ts';
 import type { Module, ModuleContext } from './modules/types.ts';
 import { registerModuleRoutes, startModules } from './modules/registry.ts';
 import { wearablesModule } from './modules/wearables/module.ts';
+import { pgxModule } from './modules/pgx/module.ts';
 import { webPlugin } from './web/plugin.ts';
 import { createResourceSealer } from './security/encryption/resource-sealing.ts';
 import { loadKeyRing } from './security/encryption/key-ring.ts';
@@ -36,7 +37,7 @@ import packageJson from '../package.json' with { type: 'json' };
 export const FHIR_PREFIX = '/fhir';
 
 /** Every module this build has; `FLAURA_MODULES` picks some (default `all`). */
-export const availableModules: readonly Module[] = [wearablesModule];
+export const availableModules: readonly Module[] = [wearablesModule, pgxModule];
 
 function selectModules(names: readonly string[]): Module[] {
   if (names.includes('all')) return [...availableModules];
@@ -160,7 +161,15 @@ export async function createFlaura(config: FlauraConfig, options: CreateFlauraOp
   await app.register(fhirHttpPlugin, { prefix: FHIR_PREFIX, router, publicBaseUrl: config.publicUrl ? config.publicUrl + FHIR_PREFIX : undefined });
 
   const modules = selectModules(config.modules);
-  const moduleContext: ModuleContext = { db, store, events, config: { ...config }, log: app.log as unknown as ModuleContext['log'] };
+  const moduleContext: ModuleContext = {
+    db,
+    store,
+    events,
+    config: { ...config },
+    log: app.log as unknown as ModuleContext['log'],
+    transaction: async (bundle, actor) =>
+      (await router.handle({ method: 'POST', path: '', query: [], headers: {}, body: bundle, contentType: 'application/fhir+json', baseUrl: rootUrl + FHIR_PREFIX, ...(actor ? { actor } : {}) })).body as Bundle,
+  };
   // Subscriptions must exist before the event log starts (the NATS log refuses later ones).
   await startModules(modules, moduleContext);
   await registerModuleRoutes(app, modules, moduleContext);

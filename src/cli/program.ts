@@ -6,6 +6,9 @@ import { registerSeedDemoCommand } from './commands/seed-demo.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerPgxCli } from '../modules/pgx/index.ts';
 import { callVcf } from '../modules/pgx/matcher/caller.ts';
+import { registerPgxImportCli } from '../modules/pgx/storage/cli-import.ts';
+import { createFlaura } from '../server.ts';
+import type { Bundle } from '@medplum/fhirtypes';
 import { registerWearablesCli, wearablesMigrations } from '../modules/wearables/index.ts';
 import { acquireDataDirLock, migrate, openDb } from '../db/index.ts';
 import { loadConfig } from '../config.ts';
@@ -21,6 +24,17 @@ export function buildProgram(): Command {
   registerSeedDemoCommand(program);
   registerImportCommand(program);
   registerPgxCli(program, { callVcf });
+  registerPgxImportCli(program, {
+    callVcf,
+    open: async (config) => {
+      const flaura = await createFlaura(config);
+      return {
+        store: flaura.store,
+        transaction: async (bundle) => (await flaura.router.handle({ method: 'POST', path: '', query: [], headers: {}, body: bundle, contentType: 'application/fhir+json', baseUrl: flaura.store.baseUrl })).body as Bundle,
+        close: () => flaura.close(),
+      };
+    },
+  });
   registerWearablesCli(program, {
     // Opens the configured database under the data-directory lock (the embedded database has one owner).
     openDb: async () => {

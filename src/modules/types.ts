@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import type { Db, Migration } from '../db/index.ts';
 import type { EventHandler, EventLog } from '../events/index.ts';
-import type { FhirStore } from '../fhir/store/types.ts';
+import type { FhirStore, RequestActor } from '../fhir/store/types.ts';
+import type { Bundle } from '@medplum/fhirtypes';
 
 /** What a module receives: shared services, never another module's internals. */
 export interface ModuleContext {
@@ -13,6 +14,12 @@ export interface ModuleContext {
   events: EventLog;
   config: Readonly<Record<string, unknown>>;
   log: Logger;
+  /**
+   * Runs a FHIR `transaction` (or `batch`) Bundle exactly as `POST /fhir` would (urn:uuid references, If-None-Exist,
+   * If-Match, validation, events), as one database transaction; returns the response Bundle. Trusted in-process call:
+   * check access before calling it.
+   */
+  transaction?: (bundle: Bundle, actor?: RequestActor) => Promise<Bundle>;
 }
 
 /** CDS Hooks service (CDS Hooks 2.0 §Discovery); the handler returns the response's cards. */

@@ -12,6 +12,19 @@ const LOINC = 'http://loinc.org';
 const HGNC = 'http://www.genenames.org/geneId';
 const TBD = 'http://hl7.org/fhir/uv/genomics-reporting/CodeSystem/tbd-codes';
 const LAB: CodeableConcept[] = [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] }];
+/** Flaura's own codes where LOINC and the IG have none (documented in docs/pgx-report.md, stable). */
+export const FLAURA_PGX_CODES = 'https://flaura.dev/fhir/CodeSystem/pgx';
+/** DiagnosticReport extension holding the knowledge versions the report was computed with. */
+export const PGX_DATA_VERSION_EXTENSION = 'https://flaura.dev/fhir/StructureDefinition/pgx-data-version';
+
+function flauraCode(code: string, display: string): CodeableConcept {
+  return { coding: [{ system: FLAURA_PGX_CODES, code, display }] };
+}
+
+/** Observation.method: where a call came from (`vcf` = Flaura's matcher on a VCF, `outside-call` = a lab or other caller). */
+function sourceMethod(source: 'vcf' | 'outside-call'): CodeableConcept {
+  return source === 'vcf' ? flauraCode('vcf', 'Called from a VCF by the Flaura named allele matcher') : flauraCode('outside-call', 'Outside call (laboratory or another caller)');
+}
 
 /** Deterministic urn:uuid from a seed (name-based, SHA-256; RFC 4122 layout) so equal inputs give equal bundles. */
 function uuidFor(seed: string): string {
@@ -56,6 +69,7 @@ function genotypeObservations(ctx: Ctx, g: GeneResult, inputs: Ref[]): Map<strin
       ...base(ctx, 'genotype'),
       code: { coding: [{ system: LOINC, code: '84413-4', display: 'Genotype display name' }] },
       valueCodeableConcept: { text: `${g.gene} ${d.name}` },
+      method: sourceMethod(g.call.source),
       component: [geneStudied(g.gene, ctx.hgnc)],
       derivedFrom: inputs,
       ...(g.call.diplotypes.length > 1 ? { note: [{ text: `One of ${g.call.diplotypes.length} equally likely diplotypes.` }] } : {}),
@@ -72,7 +86,12 @@ function phenotypeObservation(ctx: Ctx, g: GeneResult, p: GenePhenotype, i: numb
     ...base(ctx, undefined),
     code: { coding: [{ system: LOINC, code: '53040-2', display: "Genetic variation's effect on drug metabolism" }] },
     valueCodeableConcept: { text: p.phenotype },
-    component: [geneStudied(g.gene, ctx.hgnc)],
+    method: sourceMethod(g.call.source),
+    component: [
+      geneStudied(g.gene, ctx.hgnc),
+      { code: flauraCode('lookup-key', 'Guideline lookup key'), valueString: p.lookupKey },
+      ...(p.activityScore ? [{ code: flauraCode('activity-score', 'Activity score'), valueString: p.activityScore }] : []),
+    ],
     derivedFrom: from,
     ...(p.activityScore ? { note: [{ text: `Activity score ${p.activityScore}` }] } : {}),
   });
@@ -83,6 +102,8 @@ function implicationObservation(ctx: Ctx, drug: string, m: MatchedRecommendation
   const components: ObservationComponent[] = [
     { code: { coding: [{ system: LOINC, code: '51963-7', display: 'Medication assessed [ID]' }] }, valueCodeableConcept: { text: drug } },
   ];
+  components.push({ code: flauraCode('recommendation-source', 'Guideline source'), valueString: m.source });
+  if (r.population) components.push({ code: flauraCode('population', 'Population the recommendation applies to'), valueString: r.population });
   if (r.classification) components.push({ code: { coding: [{ system: LOINC, code: '93044-6', display: 'Level of evidence' }] }, valueCodeableConcept: { text: `${m.source} ${r.classification}` } });
   for (const [gene, key] of Object.entries(m.lookupKey)) {
     components.push({ code: { coding: [{ system: LOINC, code: '53040-2', display: "Genetic variation's effect on drug metabolism" }], text: gene }, valueCodeableConcept: { text: `${gene} ${key}` } });
@@ -158,6 +179,12 @@ export function toFhirBundle(result: PgxResult, generatedAt: string, hgnc: Reado
     code: { coding: [{ system: LOINC, code: '81247-9', display: 'Master HL7 genetic variant reporting panel' }], text: 'Pharmacogenomic report' },
     ...(ctx.subject ? { subject: ctx.subject } : {}),
     issued: generatedAt,
+    extension: [
+      {
+        url: PGX_DATA_VERSION_EXTENSION,
+        extension: Object.entries(result.dataVersion).map(([url, valueString]) => ({ url, valueString: String(valueString) })),
+      },
+    ],
     result: results.map((reference) => ({ reference })),
     conclusion: `${result.genes.length} genes interpreted; recommendations for ${actionable.length} medicines${actionable.length > 0 ? ` (${actionable.join(', ')})` : ''}. Data: CPIC ${result.dataVersion.cpicRecommendations}${result.dataVersion.dpwgRecommendations ? `, DPWG ${result.dataVersion.dpwgRecommendations}` : ''}.`,
   });

@@ -1,0 +1,81 @@
+// The PGx Lego block in the EMR: upload a VCF or a lab's outside calls for a patient (stored as FHIR, see
+// storage/import-result.ts) and read the patient's current results back as JSON for the web app and CDS.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { FlauraError } from '../../errors.ts';
+import type { RequestActor } from '../../fhir/store/types.ts';
+import type { AccessControl, AccessRequest } from '../../security/principal.ts';
+import type { Module, ModuleContext } from '../types.ts';
+import { callVcf } from './matcher/caller.ts';
+import type { VcfCaller } from './pipeline.ts';
+import { importPgxResult } from './storage/import-result.ts';
+import type { UploadedFile } from './storage/input-files.ts';
+import { multipartBoundary, parseMultipart } from './storage/multipart.ts';
+import { readPgxSummary } from './storage/summary.ts';
+
+/** `ctx.access` arrives with the access-policy work; until then module routes rely on authentication alone. */
+type PgxContext = ModuleContext & { access?: AccessControl };
+
+const PATIENT_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+
+function patientParam(request: FastifyRequest): string {
+  const id = (request.params as Record<string, unknown>).id;
+  if (typeof id !== 'string' || !PATIENT_ID.test(id)) throw new FlauraError('PGX_BAD_PATIENT', 400, 'the patient id must be a FHIR id');
+  return id;
+}
+
+async function authorize(ctx: PgxContext, request: FastifyRequest, access: AccessRequest): Promise<void> {
+  if (!ctx.access || !request.principal) return;
+  const decision = await ctx.access.decide(request.principal, access);
+  if (!decision.allowed) throw new FlauraError('FORBIDDEN', 403, decision.reason, { type: 'forbidden' });
+}
+
+function actorOf(request: FastifyRequest): RequestActor {
+  const p = request.principal;
+  return { ...(p?.fhirUser ? { reference: p.fhirUser } : {}), ...(p?.clientId ? { clientId: p.clientId } : {}), ...(p ? { role: p.role, purpose: p.purposeOfUse } : {}), ip: request.ip, requestId: request.id };
+}
+
+/** The uploaded file(s): every file part of a multipart body, or the raw body (`?filename=` names it). */
+function uploadedFiles(request: FastifyRequest): UploadedFile[] {
+  const body = request.body;
+  if (!Buffer.isBuffer(body) || body.length === 0) throw new FlauraError('PGX_IMPORT_NO_FILE', 400, 'no file given: send a VCF (plain or bgzip) or an outside-call file as the body or as multipart/form-data');
+  const boundary = multipartBoundary(request.headers['content-type']);
+  const filename = (request.query as Record<string, unknown>).filename;
+  if (!boundary) return [{ bytes: body, ...(typeof filename === 'string' ? { name: filename } : {}) }];
+  const parts = parseMultipart(body, boundary).filter((p) => p.filename !== undefined || p.data.length > 0);
+  return parts.map((p) => ({ bytes: p.data, ...(p.filename ?? p.name ? { name: (p.filename ?? p.name) as string } : {}) }));
+}
+
+/** Builds the module over a VCF caller (tests may inject one). */
+export function createPgxModule(options: { callVcf?: VcfCaller } = {}): Module {
+  const caller = options.callVcf ?? callVcf;
+  return {
+    name: 'pgx',
+    async routes(app: FastifyInstance, ctx: PgxContext) {
+      // Uploads are files, not JSON: every body arrives as a Buffer (this scope only).
+      app.removeAllContentTypeParsers();
+      app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+      /** `POST /pgx/patients/{id}/results[?sample=S&filename=F]`: runs the engine and stores the result (201, or 200 when already stored). */
+      app.post('/patients/:id/results', async (request, reply) => {
+        const patientId = patientParam(request);
+        await authorize(ctx, request, { action: 'create', resourceType: 'DiagnosticReport', patientId });
+        const sample = (request.query as Record<string, unknown>).sample;
+        const outcome = await importPgxResult(
+          { store: ctx.store, ...(ctx.transaction ? { transaction: ctx.transaction } : {}), callVcf: caller },
+          { patientId, files: uploadedFiles(request), ...(typeof sample === 'string' && sample ? { sample } : {}), actor: actorOf(request), authorDisplay: request.principal?.subject ?? 'anonymous' },
+        );
+        return reply.code(outcome.status === 'created' ? 201 : 200).send(outcome);
+      });
+
+      /** `GET /pgx/patients/{id}/summary`: current results per gene and guidance per drug, read from the stored FHIR resources. */
+      app.get('/patients/:id/summary', async (request) => {
+        const patientId = patientParam(request);
+        await authorize(ctx, request, { action: 'read', resourceType: 'Observation', patientId });
+        await ctx.store.read('Patient', patientId);
+        return readPgxSummary(ctx.store, patientId);
+      });
+    },
+  };
+}
+
+export const pgxModule: Module = createPgxModule();

@@ -1,0 +1,58 @@
+// Uploaded PGx input: which kind a file is (VCF or outside calls), its content hash, and a safe file name.
+import { createHash } from 'node:crypto';
+import { FlauraError } from '../../../errors.ts';
+
+/** One uploaded file: a VCF (plain or bgzip) or an outside-call file (TSV or FHIR JSON). */
+export interface UploadedFile {
+  name?: string;
+  bytes: Buffer;
+}
+
+export type InputKind = 'vcf' | 'outside-call';
+
+function isGzip(bytes: Buffer): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/** A gzip stream is a (b)gzipped VCF; text starting `##fileformat=VCF` is a VCF; anything else is an outside-call file. */
+export function classifyInput(file: UploadedFile): InputKind {
+  if (isGzip(file.bytes)) return 'vcf';
+  const head = file.bytes.subarray(0, 64).toString('utf8').replace(/^\uFEFF/, '');
+  return head.startsWith('##fileformat=VCF') ? 'vcf' : 'outside-call';
+}
+
+export function sha256Hex(bytes: Buffer | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The idempotency key of an import: SHA-256 over the sorted per-file hashes (one file: its own hash's hash). */
+export function contentHash(files: readonly UploadedFile[]): string {
+  return sha256Hex(files.map((f) => sha256Hex(f.bytes)).sort().join('\n'));
+}
+
+/** A file name safe to write in a temporary folder, keeping the extension the pipeline reads (.vcf.gz, .json, .tsv). */
+export function safeFileName(file: UploadedFile, kind: InputKind): string {
+  const base = (file.name ?? '').split(/[\\/]/).pop()?.replace(/[^\w.-]+/g, '_').replace(/^\.+/, '') ?? '';
+  if (kind === 'vcf') {
+    const stem = base || 'upload.vcf';
+    if (isGzip(file.bytes)) return stem.endsWith('.gz') ? stem : `${stem}.gz`;
+    return stem.endsWith('.gz') ? stem.slice(0, -3) : stem;
+  }
+  const json = /^\s*[[{]/.test(file.bytes.subarray(0, 256).toString('utf8'));
+  const stem = base || (json ? 'outside-calls.json' : 'outside-calls.tsv');
+  return json && !stem.endsWith('.json') ? `${stem}.json` : stem;
+}
+
+/** At most one VCF and one outside-call file per import (what the pipeline combines). */
+export function splitInputs(files: readonly UploadedFile[]): { vcf?: UploadedFile; outside?: UploadedFile } {
+  if (files.length === 0) throw new FlauraError('PGX_IMPORT_NO_FILE', 400, 'no file given: send a VCF (plain or bgzip) and/or an outside-call file');
+  const out: { vcf?: UploadedFile; outside?: UploadedFile } = {};
+  for (const f of files) {
+    if (f.bytes.length === 0) throw new FlauraError('PGX_IMPORT_NO_FILE', 400, `${f.name ?? 'the upload'} is empty`);
+    const kind = classifyInput(f);
+    const slot = kind === 'vcf' ? 'vcf' : 'outside';
+    if (out[slot]) throw new FlauraError('PGX_IMPORT_TOO_MANY_FILES', 400, `at most one ${kind === 'vcf' ? 'VCF' : 'outside-call file'} per import`);
+    out[slot] = f;
+  }
+  return out;
+}
