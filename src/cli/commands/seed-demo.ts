@@ -5,12 +5,17 @@ import { loadConfig } from '../../config.ts';
 import { readDataDirLock } from '../../db/index.ts';
 import { FlauraError } from '../../errors.ts';
 import { demoBundle, demoCast } from '../../demo/demo-patients.ts';
+import { seedDemoPgx, seedDemoPgxViaHttp } from '../../demo/pgx-demo.ts';
+import { callVcf } from '../../modules/pgx/matcher/caller.ts';
 import { createFlaura, FHIR_PREFIX, type Flaura } from '../../server.ts';
 
 /** Loads the demo cast into a running or opened Flaura; returns how many resources were written. */
 export async function seedDemo(flaura: Flaura, now = new Date()): Promise<number> {
-  const res = await flaura.router.handle({ method: 'POST', path: '', query: [], headers: {}, body: demoBundle(now), contentType: 'application/fhir+json', baseUrl: flaura.store.baseUrl });
-  return (res.body as Bundle).entry?.length ?? 0;
+  const transaction = async (bundle: Bundle) => (await flaura.router.handle({ method: 'POST', path: '', query: [], headers: {}, body: bundle, contentType: 'application/fhir+json', baseUrl: flaura.store.baseUrl })).body as Bundle;
+  const res = await transaction(demoBundle(now));
+  // Each patient's PGx result, run through the real pipeline (skipped when already stored).
+  await seedDemoPgx({ store: flaura.store, transaction, callVcf });
+  return res.entry?.length ?? 0;
 }
 
 export function registerSeedDemoCommand(program: Command): void {
@@ -27,7 +32,8 @@ export function registerSeedDemoCommand(program: Command): void {
         // The embedded database has one owner: go through the running server's API.
         const res = await fetch(`${running.replace(/\/$/, '')}${FHIR_PREFIX}`, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(demoBundle(new Date())) });
         if (!res.ok) throw new FlauraError('SEED_FAILED', 502, `The server at ${running} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
-        console.log(`Loaded ${demoCast.length} demo patients through ${running}`);
+        const pgx = await seedDemoPgxViaHttp(running);
+        console.log(`Loaded ${demoCast.length} demo patients through ${running} (${pgx} new PGx results)`);
         return;
       }
       const flaura = await createFlaura(config);
