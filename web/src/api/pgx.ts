@@ -1,14 +1,37 @@
-// PGx summary API (GET /pgx/patients/{id}/summary), read tolerantly: the screen shows what the server states.
+// PGx summary API: GET /pgx/patients/{id}/summary (src/modules/pgx/storage/summary.ts), shaped for the screens:
+// per gene the result and the medicines it affects with their guidance.
 import { api } from './http.ts';
+
+/** As the server sends it. */
+export interface PgxSummaryResponse {
+  patient: string;
+  genes: {
+    gene: string;
+    diplotypes: string[];
+    phenotype: string;
+    activityScore: string | null;
+    lookupKeys: string[];
+    source: 'vcf' | 'outside-call' | 'unknown';
+    date: string;
+    reportId: string;
+    dataVersion: Record<string, string>;
+    observationIds: string[];
+  }[];
+  drugs: {
+    drug: string;
+    genes: string[];
+    date: string;
+    reportId: string;
+    guidance: { source: string; classification: string | null; population: string | null; text: string; implications: string[]; lookupKey: Record<string, string>; observationId: string }[];
+  }[];
+  reports: { id: string; status: string; issued: string | null; conclusion: string | null; contentHash: string | null }[];
+}
 
 export interface PgxDrugGuidance {
   drug: string;
-  guidance: string;
-  /** e.g. CPIC "Strong" / "Moderate", or DPWG. */
-  strength?: string;
-  source?: string;
-  url?: string;
-  implication?: string;
+  /** Other genes that shape this recommendation. */
+  withGenes: string[];
+  items: { source: string; strength?: string; population?: string; text: string; implications: string[]; observationId: string }[];
 }
 
 export interface PgxGeneResult {
@@ -16,77 +39,58 @@ export interface PgxGeneResult {
   diplotype: string;
   phenotype: string;
   activityScore?: string;
-  source?: string;
-  date?: string;
-  dataVersion?: string;
+  source: string;
+  date: string;
+  dataVersion: string;
+  reportId: string;
+  observationIds: string[];
+  lookupKeys: string[];
   drugs: PgxDrugGuidance[];
-  /** Where the result came from: the stored FHIR result and the evidence for it. */
-  evidence: { label: string; href?: string; text?: string }[];
-  /** Plain-language explanation for the patient, when the server provides one. */
-  explanation?: string;
 }
 
 export interface PgxSummary {
   genes: PgxGeneResult[];
-  dataVersion?: string;
-  explanation?: string;
+  conclusion?: string;
 }
 
-type Raw = Record<string, unknown>;
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
-const obj = (v: unknown): Raw => (v && typeof v === 'object' ? (v as Raw) : {});
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const label = (v: unknown): string | undefined => str(v) ?? str(obj(v).label) ?? str(obj(v).name) ?? str(obj(v).display) ?? str(obj(v).kind);
+const versionLabels: Record<string, string> = { alleleDefinitions: 'Alleles', phenotypes: 'Phenotypes', cpicRecommendations: 'CPIC', dpwgRecommendations: 'DPWG' };
 
-function readDrug(d: unknown): PgxDrugGuidance {
-  const r = obj(d);
-  return {
-    drug: label(r.drug) ?? str(r.name) ?? 'Unknown medicine',
-    guidance: str(r.guidance) ?? str(r.recommendation) ?? str(obj(r.guidance).text) ?? str(r.text) ?? '',
-    strength: str(r.strength) ?? str(r.classification),
-    source: label(r.source) ?? str(r.guideline),
-    url: str(r.url) ?? str(obj(r.source).url) ?? str(r.guidelineUrl),
-    implication: str(r.implication) ?? str(r.implications),
-  };
+/** e.g. "Alleles 2025-11-05 · CPIC 2024-03-25": the date stamps of each knowledge source, the long form in the evidence. */
+export function dataVersionText(v: Record<string, string>): string {
+  return Object.entries(v)
+    .filter(([k]) => k !== 'phenotypes')
+    .map(([k, val]) => `${versionLabels[k] ?? k} ${/\d{4}-\d{2}-\d{2}/.exec(val)?.[0] ?? val}`)
+    .join(' · ');
 }
 
-function readEvidence(r: Raw): PgxGeneResult['evidence'] {
-  const out: PgxGeneResult['evidence'] = [];
-  for (const e of arr(r.evidence)) {
-    const x = obj(e);
-    out.push({ label: label(x) ?? str(x.reference) ?? 'Evidence', href: str(x.url) ?? str(x.href) ?? (str(x.reference) ? `/fhir/${str(x.reference)}` : undefined), text: str(x.text) ?? str(x.detail) });
-  }
-  const ev = obj(r.evidence);
-  if (!Array.isArray(r.evidence) && Object.keys(ev).length) out.push({ label: label(ev) ?? 'Evidence', href: str(ev.url) ?? str(ev.href), text: str(ev.text) });
-  for (const key of ['observation', 'observationId', 'resultReference', 'reference']) {
-    const v = str(r[key]) ?? str(obj(r[key]).reference);
-    if (v) out.push({ label: 'Stored result', href: `/fhir/${v.includes('/') ? v : `Observation/${v}`}` });
-  }
-  const calls = arr(r.alleles ?? r.calls ?? r.variants).map((a) => str(a) ?? label(a)).filter(Boolean);
-  if (calls.length) out.push({ label: 'Alleles and variants found', text: calls.join(', ') });
-  return out;
-}
+const sourceLabel = { vcf: 'Genotyped from a VCF', 'outside-call': 'Reported by a laboratory', unknown: 'Unknown source' } as const;
 
-export function readPgxSummary(raw: unknown): PgxSummary {
-  const r = obj(raw);
-  const genes = arr(r.genes ?? r.results).map((g) => {
-    const x = obj(g);
-    return {
-      gene: str(x.gene) ?? 'Unknown gene',
-      diplotype: str(x.diplotype) ?? label(x.diplotype) ?? '—',
-      phenotype: str(x.phenotype) ?? label(x.phenotype) ?? '—',
-      activityScore: str(x.activityScore),
-      source: label(x.source),
-      date: str(x.date) ?? str(x.effectiveDate) ?? str(x.issued),
-      dataVersion: str(x.dataVersion) ?? str(x.version),
-      drugs: arr(x.drugs ?? x.affectedDrugs ?? x.guidance).map(readDrug),
-      evidence: readEvidence(x),
-      explanation: str(x.explanation) ?? str(x.patientExplanation),
-    };
-  });
-  return { genes, dataVersion: str(r.dataVersion), explanation: str(r.explanation) ?? str(obj(r.explanation).text) };
+/** Most relevant first: genes with guidance for some medicine, then the rest alphabetically. */
+export function toPgxSummary(r: PgxSummaryResponse): PgxSummary {
+  const genes = r.genes.map((g) => ({
+    gene: g.gene,
+    diplotype: g.diplotypes.length ? g.diplotypes.join(' or ') : '—',
+    phenotype: g.phenotype,
+    ...(g.activityScore ? { activityScore: g.activityScore } : {}),
+    source: sourceLabel[g.source],
+    date: g.date,
+    dataVersion: dataVersionText(g.dataVersion),
+    reportId: g.reportId,
+    observationIds: g.observationIds,
+    lookupKeys: g.lookupKeys,
+    drugs: r.drugs
+      .filter((d) => d.genes.includes(g.gene))
+      .map((d) => ({
+        drug: d.drug,
+        withGenes: d.genes.filter((x) => x !== g.gene),
+        items: d.guidance.map((x) => ({ source: x.source, ...(x.classification ? { strength: x.classification } : {}), ...(x.population ? { population: x.population } : {}), text: x.text, implications: x.implications, observationId: x.observationId })),
+      })),
+  }));
+  genes.sort((a, b) => Number(b.drugs.length > 0) - Number(a.drugs.length > 0) || a.gene.localeCompare(b.gene));
+  const conclusion = r.reports[0]?.conclusion ?? undefined;
+  return { genes, ...(conclusion ? { conclusion } : {}) };
 }
 
 export async function pgxSummary(patientId: string): Promise<PgxSummary> {
-  return readPgxSummary(await api<unknown>(`/pgx/patients/${encodeURIComponent(patientId)}/summary`));
+  return toPgxSummary(await api<PgxSummaryResponse>(`/pgx/patients/${encodeURIComponent(patientId)}/summary`, { headers: { accept: 'application/json' } }));
 }

@@ -171,6 +171,8 @@ export default function OrderPanel({ patientId, patientName }: { patientId: stri
   const [rxnorm, setRxnorm] = useState('');
   const [dose, setDose] = useState('');
   const [draft, setDraft] = useState<MedicationRequest>();
+  /** True once a suggestion replaced the chosen medicine. */
+  const [suggested, setSuggested] = useState(false);
   const [cards, setCards] = useState<ServiceCard[]>([]);
   const [handled, setHandled] = useState<Record<string, Handled>>({});
   const [checked, setChecked] = useState(false);
@@ -187,6 +189,7 @@ export default function OrderPanel({ patientId, patientName }: { patientId: stri
     setRxnorm(code);
     setDose(formulary.find((f) => f.rxnorm === code)?.defaultDose ?? '');
     setDraft(undefined);
+    setSuggested(false);
     setCards([]);
     setHandled({});
     setChecked(false);
@@ -194,7 +197,7 @@ export default function OrderPanel({ patientId, patientName }: { patientId: stri
   };
 
   const currentDraft = (): MedicationRequest => {
-    if (draft) return { ...draft, dosageInstruction: [{ text: dose }] };
+    if (draft && (suggested || draft.medicationCodeableConcept?.coding?.[0]?.code === rxnorm)) return { ...draft, dosageInstruction: [{ text: dose }] };
     return draftFor(patientId, rxnorm, dose, session?.fhirUser);
   };
 
@@ -203,6 +206,7 @@ export default function OrderPanel({ patientId, patientName }: { patientId: stri
     const stored = await create<MedicationRequest>({ ...rest, status: 'active', authoredOn: new Date().toISOString() });
     setSaved(stored);
     setDraft(undefined);
+    setSuggested(false);
     setCards([]);
     setHandled({});
     setChecked(false);
@@ -213,7 +217,7 @@ export default function OrderPanel({ patientId, patientName }: { patientId: stri
 
   const sign = async (e: FormEvent) => {
     e.preventDefault();
-    if (!rxnorm && !draft) return setError('Choose a medicine first.');
+    if (!rxnorm && !suggested) return setError('Choose a medicine first.');
     setError(undefined);
     setSaved(undefined);
     setBusy('Checking with decision support');
@@ -252,6 +256,7 @@ export default function OrderPanel({ patientId, patientName }: { patientId: stri
     }
     setHandled((h) => ({ ...h, [keyOf(card, index)]: { kind: 'accepted', label: s.label } }));
     setDraft(next);
+    setSuggested(true);
     setDose(next.dosageInstruction?.[0]?.text ?? dose);
     // The new order has not been checked yet: signing runs decision support again.
     setChecked(false);
@@ -265,8 +270,8 @@ export default function OrderPanel({ patientId, patientName }: { patientId: stri
         <p className="muted small">For {patientName}. Decision support checks the order (genes, other medicines) before it is saved.</p>
         <form className="stack" onSubmit={(e) => void sign(e)}>
           <label htmlFor="order-drug">Medicine</label>
-          <select id="order-drug" value={draft ? '' : rxnorm} onChange={(e) => choose(e.target.value)}>
-            <option value="">{draft ? `${drugName} (from suggestion)` : 'Choose a medicine…'}</option>
+          <select id="order-drug" value={suggested ? '' : rxnorm} onChange={(e) => choose(e.target.value)}>
+            <option value="">{suggested ? `${drugName} (suggested)` : 'Choose a medicine…'}</option>
             {formulary.map((f) => (
               <option key={f.rxnorm} value={f.rxnorm}>
                 {f.name}
@@ -275,7 +280,7 @@ export default function OrderPanel({ patientId, patientName }: { patientId: stri
           </select>
           <label htmlFor="order-dose">Dose and directions</label>
           <input id="order-dose" value={dose} onChange={(e) => setDose(e.target.value)} required />
-          {draft && (
+          {suggested && (
             <p className="draft" role="status">
               Order: <strong>{drugName}</strong>
             </p>

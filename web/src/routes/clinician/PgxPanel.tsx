@@ -1,23 +1,73 @@
-// The PGx panel: one card per gene (diplotype, phenotype, source, date, data version), the medicines it affects
-// with the guidance, and the evidence one click away (a disclosure). Hidden by consent -> break the glass.
+// The PGx panel: a card per gene that needs attention (diplotype, phenotype, source, date, data version), the
+// medicines it affects with the guidance, and the evidence one click away; the typical results in a compact table.
+// Hidden by the patient's consent -> break the glass (audited, visible to the patient).
+import { useState } from 'react';
+import type { DiagnosticReport, Observation } from '@medplum/fhirtypes';
 import { pgxSummary, type PgxGeneResult } from '../../api/pgx.ts';
 import { ApiError } from '../../api/http.ts';
+import { read } from '../../api/fhir.ts';
 import { useLoad } from '../../components/useLoad.ts';
-import { ErrorState, Loading } from '../../components/States.tsx';
-import { formatDate } from '../../components/format.ts';
+import { Empty, ErrorState, Loaded, Loading } from '../../components/States.tsx';
+import { conceptText, formatDate } from '../../components/format.ts';
 import { BreakGlassButton } from '../../components/BreakGlass.tsx';
+import { phenotypeTone } from '../../components/pgxWords.ts';
 
-function phenotypeTone(phenotype: string): string {
-  const p = phenotype.toLowerCase();
-  if (p.includes('poor') || p.includes('positive') || p.includes('deficien') || p.includes('no function')) return 'critical';
-  if (p.includes('intermediate') || p.includes('decreased') || p.includes('rapid') || p.includes('possible')) return 'warning';
-  return 'normal';
+function componentValue(c: NonNullable<Observation['component']>[number]): string {
+  return c.valueCodeableConcept ? conceptText(c.valueCodeableConcept) : (c.valueString ?? (c.valueQuantity?.value !== undefined ? String(c.valueQuantity.value) : '—'));
+}
+
+/** The stored FHIR resources behind a result, loaded when the disclosure opens. */
+function Evidence({ g }: { g: PgxGeneResult }) {
+  const [load, retry] = useLoad(async () => {
+    const [report, ...observations] = await Promise.all([read<DiagnosticReport>('DiagnosticReport', g.reportId), ...g.observationIds.map((id) => read<Observation>('Observation', id))]);
+    return { report: report!, observations: observations as Observation[] };
+  }, [g.reportId, g.observationIds.join(',')]);
+  return (
+    <Loaded load={load} retry={retry} label="Loading the evidence">
+      {({ report, observations }) => (
+        <div className="stack small">
+          <p>
+            Report <code>DiagnosticReport/{report.id}</code> ({report.status}, issued {formatDate(report.issued)}){report.conclusion ? `: ${report.conclusion}` : ''}
+          </p>
+          {g.lookupKeys.length > 0 && <p>Guidance looked up with: {g.lookupKeys.join(', ')}</p>}
+          {observations.map((o) => (
+            <div key={o.id}>
+              <p>
+                <strong>{conceptText(o.code)}</strong> <code>Observation/{o.id}</code>
+                {o.method && ` · method: ${conceptText(o.method)}`}
+              </p>
+              {o.component && o.component.length > 0 && (
+                <ul>
+                  {o.component.map((c, i) => (
+                    <li key={i}>
+                      {conceptText(c.code)}: {componentValue(c)}
+                    </li>
+                  ))}
+                </ul>
+              )}
+              {o.derivedFrom && o.derivedFrom.length > 0 && <p className="muted">Derived from: {o.derivedFrom.map((d) => d.reference).join(', ')}</p>}
+            </div>
+          ))}
+        </div>
+      )}
+    </Loaded>
+  );
+}
+
+function EvidenceDisclosure({ g }: { g: PgxGeneResult }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <details className="evidence" onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
+      <summary>Evidence for {g.gene}</summary>
+      {open && <Evidence g={g} />}
+    </details>
+  );
 }
 
 function GeneCard({ g }: { g: PgxGeneResult }) {
   const id = `gene-${g.gene}`;
   return (
-    <article className={`card gene gene-${phenotypeTone(g.phenotype)}`} aria-labelledby={id}>
+    <article className={`card gene gene-${phenotypeTone(g.phenotype)}`} aria-labelledby={id} data-gene={g.gene}>
       <header className="gene-head">
         <h3 id={id}>{g.gene}</h3>
         <span className="diplotype">{g.diplotype}</span>
@@ -31,60 +81,46 @@ function GeneCard({ g }: { g: PgxGeneResult }) {
           </>
         )}
         <dt>Source</dt>
-        <dd>{g.source ?? '—'}</dd>
+        <dd>{g.source}</dd>
         <dt>Date</dt>
         <dd>{formatDate(g.date)}</dd>
         <dt>Data version</dt>
-        <dd>{g.dataVersion ?? '—'}</dd>
+        <dd>{g.dataVersion || '—'}</dd>
       </dl>
       {g.drugs.length > 0 && (
         <>
-          <h4>Medicines affected</h4>
+          <h4>Medicines affected ({g.drugs.length})</h4>
           <ul className="drugs">
             {g.drugs.map((d) => (
               <li key={d.drug}>
-                <strong>{d.drug}</strong>
-                {d.strength && <span className="pill">{d.strength}</span>}
-                {d.guidance && <p>{d.guidance}</p>}
-                {(d.source || d.url) && (
-                  <p className="muted small">
-                    {d.source}
-                    {d.url && (
-                      <>
-                        {' · '}
-                        <a href={d.url} target="_blank" rel="noreferrer">
-                          guideline<span className="visually-hidden"> for {d.drug} (opens in a new tab)</span>
-                        </a>
-                      </>
-                    )}
-                  </p>
-                )}
+                <details>
+                  <summary>
+                    <strong>{d.drug}</strong>
+                    {d.items.map((x, i) => (
+                      <span key={i} className="pill">
+                        {x.source}
+                        {x.strength ? ` · ${x.strength}` : ''}
+                      </span>
+                    ))}
+                    {d.withGenes.length > 0 && <span className="muted small"> with {d.withGenes.join(', ')}</span>}
+                  </summary>
+                  {d.items.map((x, i) => (
+                    <div key={i} className="guidance">
+                      <p>
+                        <strong>{x.source}</strong>
+                        {x.population && <span className="muted small"> · {x.population}</span>}
+                      </p>
+                      <p>{x.text}</p>
+                      {x.implications.length > 0 && <p className="muted small">{x.implications.join(' ')}</p>}
+                    </div>
+                  ))}
+                </details>
               </li>
             ))}
           </ul>
         </>
       )}
-      <details className="evidence">
-        <summary>Evidence for {g.gene}</summary>
-        {g.evidence.length === 0 ? (
-          <p className="muted">The server gave no further evidence for this result.</p>
-        ) : (
-          <ul>
-            {g.evidence.map((e, i) => (
-              <li key={i}>
-                {e.href ? (
-                  <a href={e.href} target="_blank" rel="noreferrer">
-                    {e.label}
-                  </a>
-                ) : (
-                  <strong>{e.label}</strong>
-                )}
-                {e.text && <span>: {e.text}</span>}
-              </li>
-            ))}
-          </ul>
-        )}
-      </details>
+      <EvidenceDisclosure g={g} />
     </article>
   );
 }
@@ -99,29 +135,66 @@ export default function PgxPanel({ patientId }: { patientId: string }) {
       <section className="card notice" aria-labelledby="pgx-hidden">
         <h2 id="pgx-hidden">Genomic results are not available to you</h2>
         <p>{load.error.message}</p>
-        <p className="muted">The patient's sharing choices may hide genomic data. In an emergency you can break the glass; the patient will see it.</p>
+        <p className="muted">The patient's sharing choices may withhold genomic data. In an emergency you can break the glass; the patient will see it.</p>
         <BreakGlassButton patientId={patientId} onGranted={retry} />
       </section>
     );
   }
-  const { genes, dataVersion } = load.data;
+  const { genes } = load.data;
+  const attention = genes.filter((g) => ['critical', 'warning'].includes(phenotypeTone(g.phenotype)));
+  const others = genes.filter((g) => !attention.includes(g));
   return (
-    <section aria-labelledby="pgx-title" className="pgx">
+    <section aria-labelledby="pgx-title" className="pgx stack-lg">
       <div className="section-head">
         <h2 id="pgx-title">Pharmacogenomics</h2>
-        {dataVersion && <span className="muted small">Knowledge: {dataVersion}</span>}
+        <span className="muted small">{genes.length} genes tested</span>
       </div>
       {genes.length === 0 ? (
         <div className="card notice">
-          <p>No pharmacogenomic results are on record for this patient, or none are shared with you.</p>
+          <Empty>No pharmacogenomic results are on record, or none are shared with you.</Empty>
+          <p className="muted small">If the patient's sharing choices withhold genomic data and care needs it now, you can break the glass; the patient will see it.</p>
           <BreakGlassButton patientId={patientId} onGranted={retry} />
         </div>
       ) : (
-        <div className="grid">
-          {genes.map((g) => (
-            <GeneCard key={g.gene} g={g} />
-          ))}
-        </div>
+        <>
+          {attention.length > 0 && (
+            <div className="grid">
+              {attention.map((g) => (
+                <GeneCard key={g.gene} g={g} />
+              ))}
+            </div>
+          )}
+          {others.length > 0 && (
+            <section className="card" aria-labelledby="pgx-others">
+              <h3 id="pgx-others">Other genes tested</h3>
+              <div className="table-wrap">
+                <table className="table">
+                  <thead>
+                    <tr>
+                      <th scope="col">Gene</th>
+                      <th scope="col">Result</th>
+                      <th scope="col">Phenotype</th>
+                      <th scope="col">Medicines</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {others.map((g) => (
+                      <tr key={g.gene}>
+                        <th scope="row">{g.gene}</th>
+                        <td className="diplotype">{g.diplotype}</td>
+                        <td>{g.phenotype}</td>
+                        <td>{g.drugs.map((d) => d.drug).join(', ') || '—'}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <p className="muted small">
+                {others[0]!.source} · {formatDate(others[0]!.date)} · {others[0]!.dataVersion}
+              </p>
+            </section>
+          )}
+        </>
       )}
     </section>
   );

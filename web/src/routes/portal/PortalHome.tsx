@@ -11,6 +11,7 @@ import { useLoad } from '../../components/useLoad.ts';
 import { Empty, Loaded } from '../../components/States.tsx';
 import { conceptText, formatDate, quantity } from '../../components/format.ts';
 import { MetricChart, MetricPicker } from '../clinician/LifestylePanel.tsx';
+import { explainForPatient, phenotypeTone } from '../../components/pgxWords.ts';
 
 function GeneticsExplained({ me }: { me: string }) {
   const [load, retry] = useLoad(() => pgxSummary(me), [me]);
@@ -18,24 +19,29 @@ function GeneticsExplained({ me }: { me: string }) {
     <section className="card" aria-labelledby="my-genes">
       <h2 id="my-genes">Your genes and your medicines</h2>
       <Loaded load={load} retry={retry} label="Loading your genetic results">
-        {(s) =>
-          s.genes.length === 0 ? (
-            <Empty>You have no genetic (pharmacogenomic) test results on record.</Empty>
-          ) : (
+        {(s) => {
+          const notable = s.genes.filter((g) => ['critical', 'warning'].includes(phenotypeTone(g.phenotype)));
+          if (s.genes.length === 0) return <Empty>You have no genetic (pharmacogenomic) test results on record.</Empty>;
+          return (
             <div className="stack">
-              {s.explanation && <p className="explain">{s.explanation}</p>}
-              {s.genes.map((g) => (
+              <p>
+                A genetic test looked at {s.genes.length} genes that change how your body handles some medicines.{' '}
+                {notable.length === 0 ? 'All results were typical.' : `${notable.length} result${notable.length > 1 ? 's need' : ' needs'} attention when medicines are chosen:`}
+              </p>
+              {notable.map((g) => (
                 <article key={g.gene} className="explain-gene">
                   <h3>
                     {g.gene}: {g.phenotype}
                   </h3>
-                  <p>{g.explanation ?? `Your test found ${g.diplotype} for the ${g.gene} gene. This means you are a ${g.phenotype.toLowerCase()}.`}</p>
-                  {g.drugs.length > 0 && <p className="muted">This can matter for: {g.drugs.map((d) => d.drug).join(', ')}. Your care team takes it into account when prescribing — do not stop a medicine on your own.</p>}
+                  <p>{explainForPatient(g.gene, g.phenotype, g.drugs.map((d) => d.drug))}</p>
+                  <p className="muted small">
+                    Test result {g.diplotype} · {g.source} · {formatDate(g.date)}
+                  </p>
                 </article>
               ))}
             </div>
-          )
-        }
+          );
+        }}
       </Loaded>
     </section>
   );
