@@ -10,7 +10,7 @@ async function shoot(page: Page, name: string): Promise<void> {
   await screenshot(page, `${name}-desktop`);
   await page.setViewportSize(viewports.phone);
   await page.waitForTimeout(150);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  const overflow = (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
   expect(overflow, `${name} scrolls sideways at 360 px`).toBeLessThanOrEqual(0);
   await screenshot(page, `${name}-phone`);
   await page.setViewportSize(viewports.desktop);

@@ -1,6 +1,7 @@
 // CDS Hooks 2.0 client: discovery, calling a service with draft orders, and sending card feedback.
 import type { MedicationRequest } from '@medplum/fhirtypes';
 import { api } from './http.ts';
+import { bySeverity } from '../logic/orders.ts';
 
 export interface CdsServiceInfo {
   id: string;
@@ -44,13 +45,6 @@ export interface CdsCard {
 /** A card with the service that sent it (feedback goes back to that service). */
 export interface ServiceCard extends CdsCard {
   serviceId: string;
-}
-
-const rank = { critical: 0, warning: 1, info: 2 } as const;
-
-/** Most severe first; ties keep the services' order. */
-export function bySeverity<T extends { indicator: CdsCard['indicator'] }>(cards: T[]): T[] {
-  return cards.map((c, i) => [c, i] as const).sort((a, b) => rank[a[0].indicator] - rank[b[0].indicator] || a[1] - b[1]).map(([c]) => c);
 }
 
 export async function discover(): Promise<CdsServiceInfo[]> {

@@ -1,29 +1,11 @@
 // One time-series chart (uPlot, loaded with the lifestyle screens only): values, the personal baseline band and
 // alert markers. The canvas is described in text and the data is available as a table for screen readers.
 import { useEffect, useRef } from 'react';
-import uPlot, { type AlignedData, type Options } from 'uplot';
+import uPlot, { type Options } from 'uplot';
+import { align } from '../logic/chart.ts';
 import 'uplot/dist/uPlot.min.css';
 import type { ChartData } from '../api/wearables.ts';
 import { formatDate } from '../components/format.ts';
-
-/** Aligns points, baseline edges and alert markers on one x axis (seconds), as uPlot needs. */
-export function align(data: ChartData): AlignedData {
-  const xs = [...new Set([...data.points.map((p) => p.t), ...data.baseline.map((b) => b.t), ...data.alerts.map((a) => a.t)])].sort((a, b) => a - b);
-  const at = new Map(xs.map((x, i) => [x, i]));
-  const value: (number | null)[] = xs.map(() => null);
-  const low: (number | null)[] = xs.map(() => null);
-  const high: (number | null)[] = xs.map(() => null);
-  const marker: (number | null)[] = xs.map(() => null);
-  for (const p of data.points) value[at.get(p.t)!] = p.v;
-  // The band is drawn between baseline edges; between two edge points it is interpolated linearly (spanGaps).
-  for (const b of data.baseline) {
-    low[at.get(b.t)!] = b.low;
-    high[at.get(b.t)!] = b.high;
-  }
-  const nearest = (t: number) => data.points.reduce((best, p) => (Math.abs(p.t - t) < Math.abs(best.t - t) ? p : best), data.points[0] ?? { t, v: 0 });
-  for (const a of data.alerts) marker[at.get(a.t)!] = data.baseline.length ? Math.max(nearest(a.t).v, data.baseline[0]!.high) : nearest(a.t).v;
-  return [xs.map((x) => x / 1000), value, low, high, marker];
-}
 
 export default function TrendChart({ data, label, unit, height = 240 }: { data: ChartData; label: string; unit: string; height?: number }) {
   const ref = useRef<HTMLDivElement>(null);

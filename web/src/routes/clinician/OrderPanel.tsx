@@ -7,35 +7,14 @@ import type { MedicationRequest } from '@medplum/fhirtypes';
 import { callHook, sendFeedback, type CdsCoding, type CdsSuggestion, type ServiceCard } from '../../api/cds.ts';
 import { create, search } from '../../api/fhir.ts';
 import { useSession } from '../../auth/AuthContext.tsx';
-import { formulary, RXNORM } from '../../data/formulary.ts';
+import { formulary } from '../../data/formulary.ts';
+import { applySuggestion, draftFor } from '../../logic/orders.ts';
 import { Modal } from '../../components/Modal.tsx';
 import { conceptText, formatDate } from '../../components/format.ts';
 import { useLoad } from '../../components/useLoad.ts';
 import { Empty, Loaded } from '../../components/States.tsx';
 
 type Handled = { kind: 'accepted'; label: string } | { kind: 'overridden'; reason: string };
-
-function draftFor(patientId: string, rxnorm: string, dose: string, requester?: string): MedicationRequest {
-  const drug = formulary.find((f) => f.rxnorm === rxnorm)!;
-  return {
-    resourceType: 'MedicationRequest',
-    id: `draft-${crypto.randomUUID()}`,
-    status: 'draft',
-    intent: 'order',
-    subject: { reference: `Patient/${patientId}` },
-    ...(requester ? { requester: { reference: requester } } : {}),
-    authoredOn: new Date().toISOString(),
-    medicationCodeableConcept: { coding: [{ system: RXNORM, code: drug.rxnorm, display: drug.name }], text: drug.name },
-    dosageInstruction: [{ text: dose }],
-  };
-}
-
-/** The draft after a suggestion: the first MedicationRequest the suggestion creates or updates replaces it. */
-function applySuggestion(draft: MedicationRequest, s: CdsSuggestion): MedicationRequest | undefined {
-  const action = s.actions?.find((a) => (a.type === 'create' || a.type === 'update') && a.resource?.resourceType === 'MedicationRequest');
-  if (!action?.resource) return undefined;
-  return { ...action.resource, resourceType: 'MedicationRequest', id: draft.id, status: 'draft', intent: action.resource.intent ?? 'order', subject: draft.subject, ...(draft.requester ? { requester: draft.requester } : {}) };
-}
 
 function OverrideDialog({ card, open, onOpenChange, onDone }: { card: ServiceCard; open: boolean; onOpenChange: (o: boolean) => void; onDone: (reason: CdsCoding | undefined, comment: string) => Promise<void> }) {
   const reasons = card.overrideReasons ?? [];

@@ -7,22 +7,7 @@ import { search } from '../../api/fhir.ts';
 import { useLoad } from '../../components/useLoad.ts';
 import { Empty, Loaded } from '../../components/States.tsx';
 import { formatDate } from '../../components/format.ts';
-
-export function isBreakGlass(e: AuditEvent): boolean {
-  const codes = [...(e.purposeOfEvent ?? []).flatMap((p) => p.coding ?? []), ...(e.subtype ?? []), e.type].map((c) => c?.code?.toLowerCase() ?? '');
-  return codes.some((c) => c === 'etreat' || c === 'btg' || c.includes('break-glass') || c.includes('break-the-glass'));
-}
-
-function who(e: AuditEvent): string {
-  const agent = e.agent?.find((a) => a.requestor) ?? e.agent?.[0];
-  return agent?.who?.display ?? agent?.name ?? agent?.who?.reference ?? agent?.who?.identifier?.value ?? 'Unknown';
-}
-
-function what(e: AuditEvent): string {
-  const action = { C: 'created', R: 'viewed', U: 'changed', D: 'deleted', E: 'used' }[e.action ?? 'R'] ?? 'accessed';
-  const types = [...new Set((e.entity ?? []).map((x) => x.what?.reference?.split('/')[0] ?? x.type?.display ?? x.type?.code).filter(Boolean))];
-  return `${action} ${types.length ? types.join(', ') : 'your record'}`;
-}
+import { auditWhat, auditWho, isBreakGlass } from '../../logic/audit.ts';
 
 export default function AccessLog() {
   const session = useSession();
@@ -43,7 +28,7 @@ export default function AccessLog() {
                 return (
                   <li key={e.id} className={`row ${btg ? 'row-btg' : ''}`}>
                     <span>
-                      {btg && <span className="badge badge-critical">Emergency access</span>} <strong>{who(e)}</strong> {what(e)}
+                      {btg && <span className="badge badge-critical">Emergency access</span>} <strong>{auditWho(e)}</strong> {auditWhat(e)}
                       <span className="muted small block">
                         {formatDate(e.recorded)}
                         {e.purposeOfEvent?.[0] && ` · purpose: ${e.purposeOfEvent[0].coding?.[0]?.display ?? e.purposeOfEvent[0].text ?? e.purposeOfEvent[0].coding?.[0]?.code}`}

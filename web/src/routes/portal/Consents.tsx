@@ -9,32 +9,8 @@ import { create, search, update } from '../../api/fhir.ts';
 import { useLoad } from '../../components/useLoad.ts';
 import { Loaded } from '../../components/States.tsx';
 import { formatDate } from '../../components/format.ts';
-import { ACT_REASON, dataClasses, purposes } from '../../data/sharing.ts';
-
-type DataClass = (typeof dataClasses)[number];
-type Purpose = (typeof purposes)[number];
-
-function matches(c: Consent, dc: DataClass, p: Purpose): boolean {
-  const prov = c.provision;
-  return !!prov?.securityLabel?.some((l) => l.system === dc.system && l.code === dc.code) && !!prov.purpose?.some((x) => x.code === p.code);
-}
-
-export function consentFor(patientId: string, dc: DataClass, p: Purpose, share: boolean): Consent {
-  return {
-    resourceType: 'Consent',
-    status: 'active',
-    scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy' }] },
-    category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0', display: 'Patient Consent' }] }],
-    patient: { reference: `Patient/${patientId}` },
-    dateTime: new Date().toISOString(),
-    policyRule: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: share ? 'OPTIN' : 'OPTOUT' }] },
-    provision: {
-      type: share ? 'permit' : 'deny',
-      purpose: [{ system: ACT_REASON, code: p.code }],
-      securityLabel: [{ system: dc.system, code: dc.code }],
-    },
-  };
-}
+import { dataClasses, purposes } from '../../data/sharing.ts';
+import { consentFor, consentMatches, isShared, type DataClass, type Purpose } from '../../logic/consent.ts';
 
 export default function Consents() {
   const session = useSession();
@@ -51,7 +27,7 @@ export default function Consents() {
     setError(undefined);
     setDone(undefined);
     try {
-      for (const old of active.filter((c) => matches(c, dc, p))) await update<Consent>({ ...old, status: 'inactive' });
+      for (const old of active.filter((c) => consentMatches(c, dc, p))) await update<Consent>({ ...old, status: 'inactive' });
       // Going back to the default needs no Consent of its own; anything else is recorded.
       if (share !== p.defaultShared) await create(consentFor(me, dc, p, share));
       setDone(`${dc.label}: ${share ? 'now shared with' : 'no longer shared with'} ${p.label.toLowerCase()}.`);
@@ -86,8 +62,7 @@ export default function Consents() {
                 <p className="muted small">{dc.help}</p>
                 <ul className="rows">
                   {purposes.map((p) => {
-                    const current = active.filter((c) => matches(c, dc, p)).sort((a, b) => (b.dateTime ?? '').localeCompare(a.dateTime ?? ''))[0];
-                    const shared = current ? current.provision?.type === 'permit' : p.defaultShared;
+                    const { shared, since } = isShared(active, dc, p);
                     const key = `${dc.id}-${p.id}`;
                     return (
                       <li key={p.id} className="row">
@@ -95,7 +70,7 @@ export default function Consents() {
                           {p.label}
                           <span className="muted small block">
                             {shared ? 'Shared' : 'Not shared'}
-                            {current?.dateTime ? ` since ${formatDate(current.dateTime)}` : ' (default)'}
+                            {since ? ` since ${formatDate(since)}` : ' (default)'}
                           </span>
                         </span>
                         <button
