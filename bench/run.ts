@@ -1,10 +1,13 @@
 // `npm run bench [-- name...]`: runs the named benchmark suites (all by default) and updates BENCHMARKS.md.
 import { writeBenchmarkSection } from './lib.ts';
 import { benchFhir } from './fhir.bench.ts';
+import { benchPgx } from './pgx.bench.ts';
 
 /** Each suite returns its markdown section; suites are added here as the product grows. */
 const suites: Record<string, () => Promise<string>> = {
   fhir: () => benchFhir({ patients: Number(process.env.FLAURA_BENCH_PATIENTS ?? 1000) }),
+  // FLAURA_BENCH_PGX_GIB=0.05 FLAURA_BENCH_PGX_SAMPLES=100 for a quick run.
+  pgx: () => benchPgx({ genomeGiB: Number(process.env.FLAURA_BENCH_PGX_GIB ?? 1.05), cohortSamples: Number(process.env.FLAURA_BENCH_PGX_SAMPLES ?? 1000) }),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -27,6 +27,7 @@ interface CallFlags {
   sample?: string;
   outsideCalls?: string;
   allMatches?: boolean;
+  assayedPositions?: string;
   format: PgxFormat;
   out?: string;
   sex?: 'male' | 'female';
@@ -52,6 +53,7 @@ export function registerPgxCli(program: Command, options: PgxCliOptions = {}): v
     .option('--sample <id>', 'sample in a multi-sample VCF')
     .option('--outside-calls <file>', 'outside calls: TSV (gene, diplotype, phenotype, activity score) or FHIR JSON Observations')
     .option('--all-matches', 'report every plausible diplotype, not only the top-scoring ones')
+    .option('--assayed-positions <bed>', 'BED file of the regions the assay covers: definition positions absent from the VCF but inside count as reference')
     .addOption(new Option('--format <format>', 'report format').choices([...PGX_FORMATS]).default('text'))
     .option('--out <dir>', 'write the report (and a patient explanation) into this folder instead of stdout')
     .addOption(new Option('--sex <sex>', 'for X-linked genes (G6PD)').choices(['male', 'female']))
@@ -66,6 +68,7 @@ export function registerPgxCli(program: Command, options: PgxCliOptions = {}): v
             ...(flags.outsideCalls ? { outsideCalls: flags.outsideCalls } : {}),
             ...(flags.sample ? { sample: flags.sample } : {}),
             allMatches: flags.allMatches === true,
+            ...(flags.assayedPositions ? { assayed: flags.assayedPositions } : {}),
             ...(flags.sex ? { sex: flags.sex } : {}),
             dpwg: flags.dpwg,
             ...(bar ? { onProgress: (read: number) => bar.update(Math.floor(read / 1048576)) } : {}),

@@ -17,7 +17,7 @@ import { recommendAll } from './recommend/recommender.ts';
 import type { PgxInputFile, PgxResult } from './report/types.ts';
 
 /** Stages 1–2 (VCF reader + named allele matcher), injected so this module does not depend on their files. */
-export type VcfCaller = (path: string, options: { sample?: string; allMatches: boolean; onProgress?: (bytesRead: number, totalBytes: number) => void }) => Promise<{ sample: string; calls: GeneCall[]; alleleDefinitionsVersion: string }>;
+export type VcfCaller = (path: string, options: { sample?: string; allMatches: boolean; onProgress?: (bytesRead: number, totalBytes: number) => void; /** BED of the assayed regions: absent positions inside count as reference. */ assayed?: string }) => Promise<{ sample: string; calls: GeneCall[]; alleleDefinitionsVersion: string }>;
 
 /** Options of one pipeline run. */
 export interface PgxRunOptions {
@@ -25,6 +25,8 @@ export interface PgxRunOptions {
   outsideCalls?: string;
   sample?: string;
   allMatches?: boolean;
+  /** BED file of the regions the assay covers (a panel): definition positions absent from the VCF but inside are reference. */
+  assayed?: string;
   sex?: Sex;
   patientReference?: string;
   /** data/pgx folder (tests, alternative knowledge sets). */
@@ -102,7 +104,7 @@ export async function runPgx(options: PgxRunOptions, callVcf?: VcfCaller): Promi
     if (!callVcf) throw new FlauraError('PGX_VCF_UNSUPPORTED', 501, 'VCF calling (VCF reader + named allele matcher) is not wired into this build; use --outside-calls');
     const { file } = await readInput(options.vcf, 'vcf');
     inputs.push(file);
-    const called = await callVcf(options.vcf, { ...(options.sample ? { sample: options.sample } : {}), allMatches: options.allMatches ?? false, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+    const called = await callVcf(options.vcf, { ...(options.sample ? { sample: options.sample } : {}), allMatches: options.allMatches ?? false, ...(options.onProgress ? { onProgress: options.onProgress } : {}), ...(options.assayed ? { assayed: options.assayed } : {}) });
     vcfCalls = called.calls;
     sample = called.sample;
     alleleDefinitions = called.alleleDefinitionsVersion;

@@ -44,6 +44,9 @@ export function matchGene(gene: PreparedGene, genotypes: ReadonlyMap<string, Vcf
   const variants: VariantCall[] = [];
   const refMismatch: string[] = [];
   let phased = true;
+  // Phase group of each called position: heterozygous phased calls by their PS (one default set without PS),
+  // each unphased heterozygous call on its own; undefined for homozygous calls.
+  const groupOf: Array<string | undefined> = [];
   gene.keys.forEach((key, i) => {
     const found = genotypes.get(key);
     const ref = gene.refs[i] ?? '';
@@ -58,6 +61,7 @@ export function matchGene(gene: PreparedGene, genotypes: ReadonlyMap<string, Vcf
     observed.push(gt.alleles);
     const het = gt.alleles[0] !== gt.alleles[1];
     if (het && !gt.phased) phased = false;
+    groupOf.push(!het ? undefined : gt.phased ? `ps:${gt.phaseSet ?? ''}` : `unphased:${i}`);
     variants.push({ chromosome: gt.chromosome, position: gt.position, ...(labelRsid(gene.labels[i])), call: gt.alleles.join(gt.phased ? '|' : '/'), phased: gt.phased });
   });
   const warnings: PgxWarning[] = [];
@@ -73,7 +77,17 @@ export function matchGene(gene: PreparedGene, genotypes: ReadonlyMap<string, Vcf
     const score = called.reduce((n, i) => n + (allele.defines[i] ? 1 : 0), 0);
     if (score > 0 || allele.reference) candidates.push({ allele, score });
   }
-  const plausible = called.length === 0 ? [] : rank(pairs(candidates, called, observed, phased));
+  const groups = [...new Set(groupOf.filter((g): g is string => g !== undefined))];
+  const phaseSets = groups.filter((g) => g.startsWith('ps:'));
+  // Several phase sets (or phased and unphased calls mixed): each set keeps its internal phase, the sets' relative
+  // orientation is unknown, so every orientation is tried (up to 2^12; beyond that, the data is matched as unphased).
+  const mixed = groups.length > 1 && phaseSets.length > 0 && groups.length <= 13;
+  if (mixed) {
+    phased = false;
+    warnings.push({ code: 'PHASE_SETS', message: `${gene.gene}: ${phaseSets.length} phase set(s) and ${groups.length - phaseSets.length} unphased heterozygous call(s); each set's phase is kept, their relative orientation is not known.` });
+  }
+  const found = called.length === 0 ? [] : mixed ? pairsAcrossPhaseSets(candidates, called, observed, groupOf.map((g) => (g === undefined ? -1 : groups.indexOf(g))), groups.length) : pairs(candidates, called, observed, phased);
+  const plausible = rank(found);
   const picked = phased ? undefined : applyPriority(gene, plausible, warnings);
   const diplotypes = picked
     ? options.allMatches ? [picked, ...plausible.filter((d) => d !== picked)] : [picked]
@@ -149,6 +163,20 @@ function pairs(candidates: Candidate[], called: number[], observed: Array<[strin
       });
       if (ok) out.push([a, b]);
     }
+  }
+  return out;
+}
+
+/** Phased matching for every relative orientation of the phase groups (group 0 fixed); `group[k]` = -1 when homozygous. */
+function pairsAcrossPhaseSets(candidates: Candidate[], called: number[], observed: Array<[string, string]>, group: number[], groups: number): Array<[Candidate, Candidate]> {
+  const out: Array<[Candidate, Candidate]> = [];
+  for (let mask = 0; mask < 1 << (groups - 1); mask++) {
+    const flip = (k: number) => (group[k] ?? -1) > 0 && (mask & (1 << ((group[k] ?? 1) - 1))) !== 0;
+    const s1 = observed.map((o, k) => (flip(k) ? o[1] : o[0]));
+    const s2 = observed.map((o, k) => (flip(k) ? o[0] : o[1]));
+    const on1 = candidates.filter((c) => strandMatches(c.allele, called, s1));
+    const on2 = candidates.filter((c) => strandMatches(c.allele, called, s2));
+    for (const a of on1) for (const b of on2) out.push([a, b]);
   }
   return out;
 }

@@ -11,6 +11,8 @@ export interface VcfGenotype {
   alleles: [string, string] | null;
   /** True when the GT uses `|` (or is haploid). */
   phased: boolean;
+  /** FORMAT `PS` (phase set) of a phased call: phased calls of one set are phased with each other only. */
+  phaseSet?: string;
   /** Inside a gVCF homozygous-reference block (`END=`): the REF base is not in the file, `alleles` is null. */
   blockReference?: boolean;
 }
@@ -63,6 +65,15 @@ export function referenceBlock(line: string, lineNo: number, sampleColumn: numbe
  * splitting the whole line (most lines of a genome VCF are skipped). Throws 400 with the line number when bad.
  */
 export function parseDataLine(line: string, lineNo: number, sampleColumn: number, positions: ReadonlySet<string>): { key: string; genotype: VcfGenotype } | null {
+  const parsed = parseDataLineSamples(line, lineNo, [sampleColumn], positions);
+  return parsed ? { key: parsed.key, genotype: parsed.genotypes[0]! } : null;
+}
+
+/**
+ * The same for several sample columns at once (multi-sample VCFs): the line is split once, each column's GT (and
+ * PS, the phase set) is parsed into its own genotype.
+ */
+export function parseDataLineSamples(line: string, lineNo: number, sampleColumns: readonly number[], positions: ReadonlySet<string>): { key: string; genotypes: VcfGenotype[] } | null {
   const t1 = line.indexOf('\t');
   const t2 = t1 < 0 ? -1 : line.indexOf('\t', t1 + 1);
   if (t2 < 0) throw malformed(lineNo, 'fewer than 10 tab-separated columns');
@@ -72,28 +83,34 @@ export function parseDataLine(line: string, lineNo: number, sampleColumn: number
   const key = `${chromosome}:${posText}`;
   if (!positions.has(key)) return null;
   const cols = line.split('\t');
-  if (cols.length <= sampleColumn) throw malformed(lineNo, `${cols.length} columns, the sample column is ${sampleColumn + 1}`);
   const ref = cols[3] ?? '';
   const altText = cols[4] ?? '';
   if (!/^[ACGTN]+$/i.test(ref)) throw malformed(lineNo, `REF "${ref}"`);
-  const alts = altText === '.' ? [] : altText.split(',');
+  const alts = altText === '.' ? [] : altText.split(',').map((a) => a.toUpperCase());
   const format = (cols[8] ?? '').split(':');
   const gtIndex = format.indexOf('GT');
+  const psIndex = format.indexOf('PS');
   if (gtIndex < 0) throw malformed(lineNo, 'FORMAT has no GT');
-  const gt = (cols[sampleColumn] ?? '').split(':')[gtIndex] ?? '.';
-  const phased = !gt.includes('/');
-  const parts = gt.split(/[/|]/);
-  if (parts.length > 2) throw malformed(lineNo, `GT "${gt}" is not diploid or haploid`);
-  const genotype: VcfGenotype = { chromosome, position: Number(posText), ref: ref.toUpperCase(), alts: alts.map((a) => a.toUpperCase()), alleles: null, phased };
-  if (parts.some((p) => p === '.')) return { key, genotype };
-  const bases = parts.map((p) => {
-    if (!/^[0-9]+$/.test(p)) throw malformed(lineNo, `GT "${gt}"`);
-    const i = Number(p);
-    const allele = i === 0 ? genotype.ref : genotype.alts[i - 1];
-    if (allele === undefined) throw malformed(lineNo, `GT "${gt}" refers to ALT ${i}, but there are ${alts.length}`);
-    return allele;
+  const genotypes = sampleColumns.map((column) => {
+    if (cols.length <= column) throw malformed(lineNo, `${cols.length} columns, the sample column is ${column + 1}`);
+    const fields = (cols[column] ?? '').split(':');
+    const gt = fields[gtIndex] ?? '.';
+    const phased = !gt.includes('/');
+    const parts = gt.split(/[/|]/);
+    if (parts.length > 2) throw malformed(lineNo, `GT "${gt}" is not diploid or haploid`);
+    const ps = psIndex < 0 ? undefined : fields[psIndex];
+    const genotype: VcfGenotype = { chromosome, position: Number(posText), ref: ref.toUpperCase(), alts, alleles: null, phased, ...(ps !== undefined && ps !== '.' && ps !== '' ? { phaseSet: ps } : {}) };
+    if (parts.some((p) => p === '.')) return genotype;
+    const bases = parts.map((p) => {
+      if (!/^[0-9]+$/.test(p)) throw malformed(lineNo, `GT "${gt}"`);
+      const i = Number(p);
+      const allele = i === 0 ? genotype.ref : alts[i - 1];
+      if (allele === undefined) throw malformed(lineNo, `GT "${gt}" refers to ALT ${i}, but there are ${alts.length}`);
+      return allele;
+    });
+    const [a = '', b = a] = bases;
+    genotype.alleles = [a, b];
+    return genotype;
   });
-  const [a = '', b = a] = bases;
-  genotype.alleles = [a, b];
-  return { key, genotype };
+  return { key, genotypes };
 }

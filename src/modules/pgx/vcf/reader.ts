@@ -44,6 +44,11 @@ async function isGzip(path: string): Promise<boolean> {
  * `##reference` names GRCh37/hg19, `PGX_VCF_SAMPLE_UNKNOWN` for an unknown sample.
  */
 export async function readVcf(path: string, options: ReadVcfOptions): Promise<VcfReadResult> {
+  return withVcfLines(path, options.onProgress, (lines) => readLines(lines, options));
+}
+
+/** Opens a VCF (plain, gzip or bgzip) as lines for `fn`; errors other than FlauraError become 400 `PGX_VCF_INVALID`. */
+export async function withVcfLines<T>(path: string, onProgress: ReadVcfOptions['onProgress'], fn: (lines: AsyncIterable<string>) => Promise<T>): Promise<T> {
   let total = 0;
   try {
     total = (await stat(path)).size;
@@ -51,19 +56,18 @@ export async function readVcf(path: string, options: ReadVcfOptions): Promise<Vc
     throw new FlauraError('PGX_INPUT_UNREADABLE', 400, `cannot read VCF file ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { cause: err });
   }
   const gz = await isGzip(path);
-  const raw = createReadStream(path);
+  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
   let bytesRead = 0;
-  if (options.onProgress) {
-    const onProgress = options.onProgress;
+  if (onProgress) {
     raw.on('data', (chunk) => {
       bytesRead += chunk.length;
       onProgress(bytesRead, total);
     });
   }
-  const text: Readable = gz ? raw.pipe(createGunzip()) : raw;
+  const text: Readable = gz ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
   if (gz) raw.on('error', (e) => text.destroy(e));
   try {
-    return await readLines(createInterface({ input: text, crlfDelay: Infinity }), options);
+    return await fn(createInterface({ input: text, crlfDelay: Infinity }));
   } catch (err) {
     if (err instanceof FlauraError) throw err;
     throw vcfError(`cannot read VCF file ${path}: ${(err as Error).message}`);
@@ -76,7 +80,7 @@ export async function readVcf(path: string, options: ReadVcfOptions): Promise<Vc
  * Several records at one position (split multi-allelic sites, an indel and a SNV starting at the same base):
  * the first one wins unless it is a no-call or homozygous reference and the later one is called.
  */
-function replaces(existing: VcfGenotype | undefined, next: VcfGenotype): boolean {
+export function replaces(existing: VcfGenotype | undefined, next: VcfGenotype): boolean {
   if (!existing) return true;
   if (!next.alleles) return false;
   return existing.blockReference === true || !existing.alleles || existing.alleles.every((a) => a === existing.ref);
