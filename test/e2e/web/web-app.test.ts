@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { testDbKind } from '../../test-db.ts';
+import { initialBundle } from '../../../scripts/web-bundle-size.ts';
 import { axeViolations, buildWeb, launchBrowser, newPage, screenshot, startServer, viewports, type RunningServer } from './harness.ts';
 
 /** Screenshot at desktop width, then at 360 px (with a no-sideways-scrolling check), then back. */
@@ -33,6 +34,12 @@ describe.skipIf(testDbKind === 'postgres')('web app (Chromium)', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+  });
+
+  it('keeps the initial load (entry script, preloads, styles) within 250 kB gzipped', () => {
+    const size = initialBundle();
+    expect(size.files.some((f) => f.file.endsWith('.js'))).toBe(true);
+    expect(size.gzip).toBeLessThanOrEqual(250 * 1024);
   });
 
   it('opens onto the sign-in page: accessible, and usable at 360 px', async () => {

@@ -2,7 +2,10 @@
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import { api } from './http.ts';
 
-export async function search<T extends Resource>(type: T['resourceType'], params: Record<string, string>): Promise<T[]> {
+/** Search parameters: a record, or pairs when a parameter repeats (e.g. several `code:not`). */
+export type SearchParams = Record<string, string> | [string, string][];
+
+export async function search<T extends Resource>(type: T['resourceType'], params: SearchParams): Promise<T[]> {
   const bundle = await api<Bundle<T>>(`/fhir/${type}?${new URLSearchParams(params)}`);
   return (bundle.entry ?? []).map((e) => e.resource).filter((r): r is T => !!r && r.resourceType === type);
 }

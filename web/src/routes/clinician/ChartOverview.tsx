@@ -1,12 +1,13 @@
 // Chart overview: problems, medications, allergies, recent observations and encounters, each its own search.
 import type { AllergyIntolerance, Condition, Encounter, MedicationRequest, Observation, Resource } from '@medplum/fhirtypes';
 import type { ReactNode } from 'react';
-import { search } from '../../api/fhir.ts';
+import { search, type SearchParams } from '../../api/fhir.ts';
+import { recentResultsQuery } from '../../logic/observations.ts';
 import { useLoad } from '../../components/useLoad.ts';
 import { Empty, Loaded } from '../../components/States.tsx';
 import { conceptText, formatDate, quantity } from '../../components/format.ts';
 
-function Section<T extends Resource>({ title, type, params, empty, render }: { title: string; type: T['resourceType']; params: Record<string, string>; empty: string; render: (r: T) => ReactNode }) {
+function Section<T extends Resource>({ title, type, params, empty, render }: { title: string; type: T['resourceType']; params: SearchParams; empty: string; render: (r: T) => ReactNode }) {
   const [load, retry] = useLoad(() => search<T>(type, params), [type, JSON.stringify(params)]);
   const headingId = `h-${type}`;
   return (
@@ -81,7 +82,7 @@ export function ChartOverview({ patientId }: { patientId: string }) {
       <Section<Observation>
         title="Recent observations"
         type="Observation"
-        params={{ patient: patientId, _count: '20', _sort: '-date' }}
+        params={recentResultsQuery(patientId, 20)}
         empty="No observations yet."
         render={(o) => (
           <div className="row">

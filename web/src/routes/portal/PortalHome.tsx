@@ -5,6 +5,7 @@ import type { MedicationRequest, Observation } from '@medplum/fhirtypes';
 import { useSession } from '../../auth/AuthContext.tsx';
 import { ownPatientId } from '../../auth/session.ts';
 import { search } from '../../api/fhir.ts';
+import { recentResultsQuery } from '../../logic/observations.ts';
 import { pgxSummary } from '../../api/pgx.ts';
 import { chart, metrics, type MetricId } from '../../api/wearables.ts';
 import { useLoad } from '../../components/useLoad.ts';
@@ -131,7 +132,7 @@ function plainResult(o: Observation): string {
 }
 
 function MyResults({ me }: { me: string }) {
-  const [load, retry] = useLoad(() => search<Observation>('Observation', { patient: me, _count: '10', _sort: '-date' }), [me]);
+  const [load, retry] = useLoad(() => search<Observation>('Observation', recentResultsQuery(me, 10)), [me]);
   return (
     <section className="card" aria-labelledby="my-results">
       <h2 id="my-results">Recent results</h2>
