@@ -47,5 +47,5 @@ export async function webPlugin(app: FastifyInstance, options: WebPluginOptions 
     index: false,
     decorateReply: false,
   });
-  for (const path of appRoutes) app.get(path, { config: { public: true } }, async (_request, reply) => sendIndex(reply));
+  for (const path of appRoutes) app.get(path, async (_request, reply) => sendIndex(reply));
 }

@@ -27,7 +27,9 @@ let serverPromise: Promise<oauth.AuthorizationServer> | undefined;
 /** Reads the SMART configuration once per page load. */
 export function authorizationServer(): Promise<oauth.AuthorizationServer> {
   serverPromise ??= (async () => {
-    const res = await fetch('/.well-known/smart-configuration', { headers: { accept: 'application/json' } });
+    // SMART App Launch 2: the document lives at the FHIR base; the server root is tried too.
+    let res = await fetch('/fhir/.well-known/smart-configuration', { headers: { accept: 'application/json' } });
+    if (!res.ok) res = await fetch('/.well-known/smart-configuration', { headers: { accept: 'application/json' } });
     if (!res.ok) throw new Error(`The sign-in service is not available (${res.status})`);
     const conf = (await res.json()) as SmartConfiguration;
     if (conf.code_challenge_methods_supported && !conf.code_challenge_methods_supported.includes('S256')) {

@@ -1,6 +1,7 @@
 // Staff imports: a VCF or lab PGx result for a patient, or a wearable export, with upload progress.
 import { useState } from 'react';
 import { describeImport, UploadForm } from '../../components/Upload.tsx';
+import { wearableEndpoint } from '../../api/wearables.ts';
 
 function wearableType(f: File): string {
   if (f.name.endsWith('.zip')) return 'application/zip';
@@ -37,7 +38,7 @@ export default function ImportPage() {
             label="Wearable export"
             hint="Apple Health export (.zip or export.xml), Fitbit or Open mHealth JSON."
             accept=".zip,.xml,.json,.ndjson"
-            endpoint={() => (id ? `/wearables/import?patient=${encodeURIComponent(id)}` : undefined)}
+            endpoint={(f) => (id ? wearableEndpoint(f, id) : undefined)}
             contentType={wearableType}
             describe={describeImport}
           />

@@ -2,6 +2,7 @@
 import { useSession } from '../../auth/AuthContext.tsx';
 import { ownPatientId } from '../../auth/session.ts';
 import { describeImport, UploadForm } from '../../components/Upload.tsx';
+import { wearableEndpoint } from '../../api/wearables.ts';
 
 export default function PortalUpload() {
   const session = useSession();
@@ -18,7 +19,7 @@ export default function PortalUpload() {
           label="Apple Health export or data file"
           hint="export.zip or export.xml from Apple Health, or an Open mHealth JSON file."
           accept=".zip,.xml,.json,.ndjson"
-          endpoint={() => (me ? `/wearables/import?patient=${encodeURIComponent(me)}` : undefined)}
+          endpoint={(f) => (me ? wearableEndpoint(f, me) : undefined)}
           contentType={(f) => (f.name.endsWith('.zip') ? 'application/zip' : f.name.endsWith('.xml') ? 'application/xml' : 'application/json')}
           describe={describeImport}
         />
