@@ -9,16 +9,22 @@ import type { PgxImportOutcome } from './import-result.ts';
 import type { PgxSummary } from './summary.ts';
 
 let server: TestServer;
+
+/** An admin bearer token once the auth work gives the test server `token()`; none before (auth off). */
+async function authHeaders(s: TestServer): Promise<Record<string, string>> {
+  const t = (s as TestServer & { token?: (o: { role: 'admin' }) => Promise<string> }).token;
+  return t ? { authorization: `Bearer ${await t({ role: 'admin' })}` } : {};
+}
 const defs = loadAlleleDefinitions().genes;
 const poorCyp2c19 = panelVcf(defs, { CYP2C19: ['*2', '*2'] }, { sample: 'MARIA' });
 
 async function post(patient: string, body: string | Buffer, headers: Record<string, string> = {}, query = ''): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await server.flaura.app.inject({ method: 'POST', url: `/pgx/patients/${patient}/results${query}`, headers: { 'content-type': 'application/octet-stream', ...headers }, payload: body });
+  const res = await server.flaura.app.inject({ method: 'POST', url: `/pgx/patients/${patient}/results${query}`, headers: { 'content-type': 'application/octet-stream', ...(await authHeaders(server)), ...headers }, payload: body });
   return { status: res.statusCode, json: JSON.parse(res.body) as Record<string, unknown> };
 }
 
 async function summary(patient: string): Promise<PgxSummary> {
-  const res = await server.flaura.app.inject({ method: 'GET', url: `/pgx/patients/${patient}/summary` });
+  const res = await server.flaura.app.inject({ method: 'GET', url: `/pgx/patients/${patient}/summary`, headers: await authHeaders(server) });
   expect(res.statusCode).toBe(200);
   return JSON.parse(res.body) as PgxSummary;
 }
@@ -170,7 +176,7 @@ describe('POST /pgx/patients/{id}/results', () => {
     expect(JSON.stringify(res2.json)).toMatch(/at most one VCF/);
     expect((await post('nobody', poorCyp2c19)).status).toBe(404);
     expect((await post('bad%20id', poorCyp2c19)).status).toBe(400);
-    const unknown = await server.flaura.app.inject({ method: 'GET', url: '/pgx/patients/nobody/summary' });
+    const unknown = await server.flaura.app.inject({ method: 'GET', url: '/pgx/patients/nobody/summary', headers: await authHeaders(server) });
     expect(unknown.statusCode).toBe(404);
   });
 });
