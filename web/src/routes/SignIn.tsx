@@ -2,8 +2,10 @@
 import { useState } from 'react';
 import { useLocation } from 'react-router';
 import { beginSignIn } from '../auth/smart.ts';
+import { useTitle } from '../components/useTitle.ts';
 
 export function SignIn() {
+  useTitle('Sign in');
   const location = useLocation();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);

@@ -6,6 +6,7 @@ import { useLoad } from '../../components/useLoad.ts';
 import { Empty, Loaded } from '../../components/States.tsx';
 import { Modal } from '../../components/Modal.tsx';
 import { formatDate } from '../../components/format.ts';
+import { useTitle } from '../../components/useTitle.ts';
 
 function AckDialog({ alert, onClose, onDone }: { alert: WearableAlert; onClose: () => void; onDone: () => void }) {
   const [note, setNote] = useState('');
@@ -95,6 +96,7 @@ export function AlertList({ patientId }: { patientId?: string }) {
 }
 
 export default function AlertsInbox() {
+  useTitle('Alerts');
   return (
     <section className="page">
       <h1>Alerts</h1>

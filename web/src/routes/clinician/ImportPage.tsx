@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { describeImport, UploadForm } from '../../components/Upload.tsx';
 import { wearableEndpoint } from '../../api/wearables.ts';
+import { useTitle } from '../../components/useTitle.ts';
 
 function wearableType(f: File): string {
   if (f.name.endsWith('.zip')) return 'application/zip';
@@ -11,6 +12,7 @@ function wearableType(f: File): string {
 }
 
 export default function ImportPage() {
+  useTitle('Import');
   const [patient, setPatient] = useState('');
   const id = patient.trim().replace(/^Patient\//, '');
   return (

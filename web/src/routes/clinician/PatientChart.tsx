@@ -8,6 +8,7 @@ import { useLoad } from '../../components/useLoad.ts';
 import { Loaded, Loading } from '../../components/States.tsx';
 import { patientSummary, personName } from '../../components/format.ts';
 import { ChartOverview } from './ChartOverview.tsx';
+import { useTitle } from '../../components/useTitle.ts';
 
 const PgxPanel = lazy(() => import('./PgxPanel.tsx'));
 const OrderPanel = lazy(() => import('./OrderPanel.tsx'));
@@ -24,6 +25,7 @@ export default function PatientChart() {
   const { id = '', tab = 'overview' } = useParams();
   const navigate = useNavigate();
   const [load, retry] = useLoad(() => read<Patient>('Patient', id), [id]);
+  useTitle(load.status === 'done' ? personName(load.data.name) : 'Chart', tabs.find((t) => t.id === tab)?.label);
   return (
     <section className="page chart">
       <Loaded load={load} retry={retry} label="Opening the chart">

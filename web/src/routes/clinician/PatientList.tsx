@@ -6,8 +6,10 @@ import { search } from '../../api/fhir.ts';
 import { useLoad } from '../../components/useLoad.ts';
 import { Empty, Loaded } from '../../components/States.tsx';
 import { formatDate, personName, age } from '../../components/format.ts';
+import { useTitle } from '../../components/useTitle.ts';
 
 export default function PatientList() {
+  useTitle('Patients');
   const [params, setParams] = useSearchParams();
   const q = params.get('q') ?? '';
   const [text, setText] = useState(q);

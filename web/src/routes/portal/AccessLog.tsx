@@ -8,8 +8,10 @@ import { useLoad } from '../../components/useLoad.ts';
 import { Empty, Loaded } from '../../components/States.tsx';
 import { formatDate } from '../../components/format.ts';
 import { auditWhat, auditWho, isBreakGlass } from '../../logic/audit.ts';
+import { useTitle } from '../../components/useTitle.ts';
 
 export default function AccessLog() {
+  useTitle('Access log');
   const session = useSession();
   const me = session ? ownPatientId(session) : undefined;
   const [load, retry] = useLoad(() => search<AuditEvent>('AuditEvent', { patient: me ?? '', _sort: '-date', _count: '50' }), [me]);

@@ -11,8 +11,10 @@ import { Loaded } from '../../components/States.tsx';
 import { formatDate } from '../../components/format.ts';
 import { dataClasses, purposes } from '../../data/sharing.ts';
 import { consentFor, consentMatches, isShared, type DataClass, type Purpose } from '../../logic/consent.ts';
+import { useTitle } from '../../components/useTitle.ts';
 
 export default function Consents() {
+  useTitle('Sharing');
   const session = useSession();
   const me = session ? ownPatientId(session) : undefined;
   const [load, retry] = useLoad(() => search<Consent>('Consent', { patient: me ?? '', status: 'active', _count: '100' }), [me]);

@@ -13,6 +13,7 @@ import { Empty, Loaded } from '../../components/States.tsx';
 import { conceptText, formatDate, quantity } from '../../components/format.ts';
 import { MetricChart, MetricPicker } from '../clinician/LifestylePanel.tsx';
 import { explainForPatient, phenotypeTone } from '../../components/pgxWords.ts';
+import { useTitle } from '../../components/useTitle.ts';
 
 function GeneticsExplained({ me }: { me: string }) {
   const [load, retry] = useLoad(() => pgxSummary(me), [me]);
@@ -160,6 +161,7 @@ function MyResults({ me }: { me: string }) {
 }
 
 export default function PortalHome() {
+  useTitle('My health');
   const session = useSession();
   const me = session ? ownPatientId(session) : undefined;
   if (!me) return <p className="state state-error">Your account is not linked to a patient record. Please contact your clinic.</p>;

@@ -3,8 +3,10 @@ import { useSession } from '../../auth/AuthContext.tsx';
 import { ownPatientId } from '../../auth/session.ts';
 import { describeImport, UploadForm } from '../../components/Upload.tsx';
 import { wearableEndpoint } from '../../api/wearables.ts';
+import { useTitle } from '../../components/useTitle.ts';
 
 export default function PortalUpload() {
+  useTitle('Upload');
   const session = useSession();
   const me = session ? ownPatientId(session) : undefined;
   return (
