@@ -20,6 +20,19 @@ export interface FlauraConfig {
   natsUrl?: string;
   /** Time allowed for in-flight requests on shutdown. */
   shutdownTimeoutMs: number;
+  /** Lifetime of access tokens (FLAURA_ACCESS_TOKEN_TTL, seconds). */
+  accessTokenTtlSeconds: number;
+  /** Lifetime of refresh tokens (FLAURA_REFRESH_TOKEN_TTL, seconds); each use rotates the token. */
+  refreshTokenTtlSeconds: number;
+  /** Age after which a new token-signing key is made (FLAURA_SIGNING_KEY_ROTATION_DAYS). */
+  signingKeyRotationDays: number;
+  /** PEM certificate and key files: serve HTTPS (and send HSTS) when both are set (FLAURA_TLS_CERT, FLAURA_TLS_KEY). */
+  tlsCert?: string;
+  tlsKey?: string;
+  /** Origins allowed to call the API from a browser (FLAURA_CORS_ORIGINS, comma-separated; none by default). */
+  corsOrigins: string[];
+  /** Requests per minute per client (token client, else IP) (FLAURA_RATE_LIMIT; 0 = off). */
+  rateLimitPerMinute: number;
 }
 
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -33,6 +46,11 @@ function intSetting(name: string, raw: string | number | undefined, fallback: nu
   return value;
 }
 
+function listSetting(raw: string | string[] | undefined): string[] {
+  if (raw === undefined) return [];
+  return (Array.isArray(raw) ? raw : raw.split(',')).map((x) => x.trim().replace(/\/$/, '')).filter(Boolean);
+}
+
 /** Builds and validates the configuration; throws with the setting's name when a value is wrong. */
 export function loadConfig(overrides: Partial<Record<keyof FlauraConfig, unknown>> = {}, env: NodeJS.ProcessEnv = process.env): FlauraConfig {
   const pick = <T>(key: keyof FlauraConfig, envName: string): T | undefined => (overrides[key] ?? env[envName]) as T | undefined;
@@ -43,6 +61,9 @@ export function loadConfig(overrides: Partial<Record<keyof FlauraConfig, unknown
     throw new FlauraError('CONFIG_INVALID', 400, `DATABASE_URL must be a postgres:// URL, got '${databaseUrl}'`);
   }
   const modules = pick<string | string[]>('modules', 'FLAURA_MODULES') ?? 'all';
+  if (!pick('tlsCert', 'FLAURA_TLS_CERT') !== !pick('tlsKey', 'FLAURA_TLS_KEY')) {
+    throw new FlauraError('CONFIG_INVALID', 400, 'HTTPS needs both FLAURA_TLS_CERT and FLAURA_TLS_KEY (--tls-cert and --tls-key)');
+  }
   return {
     host: String(pick('host', 'FLAURA_HOST') ?? '127.0.0.1'),
     port: intSetting('port', pick('port', 'FLAURA_PORT'), 8080, 0, 65535),
@@ -54,5 +75,12 @@ export function loadConfig(overrides: Partial<Record<keyof FlauraConfig, unknown
     modules: (Array.isArray(modules) ? modules : modules.split(',')).map((m) => m.trim()).filter(Boolean),
     natsUrl: pick<string>('natsUrl', 'NATS_URL') || undefined,
     shutdownTimeoutMs: intSetting('shutdownTimeoutMs', pick('shutdownTimeoutMs', 'FLAURA_SHUTDOWN_TIMEOUT_MS'), 10_000, 0, 600_000),
+    accessTokenTtlSeconds: intSetting('accessTokenTtlSeconds', pick('accessTokenTtlSeconds', 'FLAURA_ACCESS_TOKEN_TTL'), 3600, 30, 86_400),
+    refreshTokenTtlSeconds: intSetting('refreshTokenTtlSeconds', pick('refreshTokenTtlSeconds', 'FLAURA_REFRESH_TOKEN_TTL'), 30 * 86_400, 60, 365 * 86_400),
+    signingKeyRotationDays: intSetting('signingKeyRotationDays', pick('signingKeyRotationDays', 'FLAURA_SIGNING_KEY_ROTATION_DAYS'), 30, 1, 3650),
+    tlsCert: pick<string>('tlsCert', 'FLAURA_TLS_CERT') || undefined,
+    tlsKey: pick<string>('tlsKey', 'FLAURA_TLS_KEY') || undefined,
+    corsOrigins: listSetting(pick<string | string[]>('corsOrigins', 'FLAURA_CORS_ORIGINS')),
+    rateLimitPerMinute: intSetting('rateLimitPerMinute', pick('rateLimitPerMinute', 'FLAURA_RATE_LIMIT'), 1200, 0, 1_000_000),
   };
 }

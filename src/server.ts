@@ -31,6 +31,10 @@ import { pgxModule } from './modules/pgx/module.ts';
 import { webPlugin } from './web/plugin.ts';
 import { createResourceSealer } from './security/encryption/resource-sealing.ts';
 import { loadKeyRing } from './security/encryption/key-ring.ts';
+import { authMigrations } from './security/auth/migrations.ts';
+import { createAuthService, type AuthService } from './security/auth/service.ts';
+import { registerAuthHook } from './security/auth/hook.ts';
+import { signingKeyMirror } from './security/auth/signing-keys.ts';
 import { join } from 'node:path';
 import packageJson from '../package.json' with { type: 'json' };
 
@@ -56,6 +60,10 @@ export interface Flaura {
   router: FhirRouter;
   events: EventLog;
   config: FlauraConfig;
+  /** Token signing and verification (SMART authorization server, `flaura token`, tests). */
+  auth: AuthService;
+  /** Server root URL as clients see it (the public URL, or the listening address once listening). */
+  rootUrl(): string;
   /** Starts listening; returns the server's root URL. */
   listen(): Promise<string>;
   /** Stops accepting requests, finishes in-flight ones, drains event handlers, closes the database. */
@@ -97,14 +105,20 @@ export async function createFlaura(config: FlauraConfig, options: CreateFlauraOp
       throw err;
     }
   }
-  await migrate(db, [...storeMigrations, ...searchMigrations, ...eventMigrations]);
+  await migrate(db, [...storeMigrations, ...searchMigrations, ...eventMigrations, ...authMigrations]);
 
   const definitions = getFhirDefinitions();
   // Compile the validators and the search-parameter registry now, not inside the first request.
   validateResource({ resourceType: 'Patient' });
   getSearchParameters('Patient');
-  const rootUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
-  const sealer = createResourceSealer(loadKeyRing(join(config.dataDir, 'keys', 'master-keys.json')));
+  const rootUrl = config.publicUrl ?? `${config.tlsCert ? 'https' : 'http'}://${config.host}:${config.port}`;
+  // Without a public URL the root is known only once listening (port 0 picks one): tokens name it as audience.
+  let listeningRoot = rootUrl;
+  const keyRing = loadKeyRing(join(config.dataDir, 'keys', 'master-keys.json'));
+  const sealer = createResourceSealer(keyRing);
+  // The embedded database has one owner; `flaura token` signs with a sealed copy of the keys while it runs.
+  const auth = createAuthService(db, keyRing, config, { root: () => listeningRoot }, options.now, config.databaseUrl || options.db ? {} : { mirrorFile: signingKeyMirror(config.dataDir) });
+  await auth.keys.signingKey(); // generated (or rotated) on start, not inside the first login
   const store = new SqlFhirStore(db, { ...storeDeps(options.now), sealer }, rootUrl + FHIR_PREFIX);
   const events = createEventLog(db, { natsUrl: config.natsUrl, ...(config.databaseUrl ? { listen: { connectionString: config.databaseUrl } } : {}) });
 
@@ -155,18 +169,20 @@ export async function createFlaura(config: FlauraConfig, options: CreateFlauraOp
     if (closing) reply.header('connection', 'close');
   });
   app.setErrorHandler((err, request, reply) => sendError(request, reply, err));
+  const modules = selectModules(config.modules);
+  registerAuthHook(app, { authenticate: (header, ip) => auth.authenticate(header, ip), extraPrefixes: modules.map((m) => `/${m.name}`) });
   app.get('/healthz', async () => ({ status: 'ok' }));
   // The browser app (web/dist) at `/`; public static files, the data comes through the authorized APIs.
   await app.register(webPlugin);
   await app.register(fhirHttpPlugin, { prefix: FHIR_PREFIX, router, publicBaseUrl: config.publicUrl ? config.publicUrl + FHIR_PREFIX : undefined });
 
-  const modules = selectModules(config.modules);
   const moduleContext: ModuleContext = {
     db,
     store,
     events,
     config: { ...config },
     log: app.log as unknown as ModuleContext['log'],
+    auth: { authenticate: (header) => auth.authenticate(header) },
     transaction: async (bundle, actor) =>
       (await router.handle({ method: 'POST', path: '', query: [], headers: {}, body: bundle, contentType: 'application/fhir+json', baseUrl: rootUrl + FHIR_PREFIX, ...(actor ? { actor } : {}) })).body as Bundle,
   };
@@ -182,8 +198,11 @@ export async function createFlaura(config: FlauraConfig, options: CreateFlauraOp
     router,
     events,
     config,
+    auth,
+    rootUrl: () => listeningRoot,
     async listen() {
       const address = await app.listen({ port: config.port, host: config.host });
+      if (!config.publicUrl) listeningRoot = address;
       lock?.setUrl(address);
       return address;
     },

@@ -4,6 +4,7 @@ import { registerServeCommand } from './commands/serve.ts';
 import { registerMigrateCommand } from './commands/migrate.ts';
 import { registerSeedDemoCommand } from './commands/seed-demo.ts';
 import { registerImportCommand } from './commands/import.ts';
+import { registerTokenCommand } from './commands/token.ts';
 import { registerPgxCli } from '../modules/pgx/index.ts';
 import { callVcf } from '../modules/pgx/matcher/caller.ts';
 import { registerPgxImportCli } from '../modules/pgx/storage/cli-import.ts';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerMigrateCommand(program);
   registerSeedDemoCommand(program);
   registerImportCommand(program);
+  registerTokenCommand(program);
   registerPgxCli(program, { callVcf });
   registerPgxImportCli(program, {
     callVcf,

@@ -6,6 +6,7 @@ import type { Db, Migration } from '../db/index.ts';
 import type { EventHandler, EventLog } from '../events/index.ts';
 import type { FhirStore, RequestActor } from '../fhir/store/types.ts';
 import type { Bundle } from '@medplum/fhirtypes';
+import type { Principal } from '../security/principal.ts';
 
 /** What a module receives: shared services, never another module's internals. */
 export interface ModuleContext {
@@ -14,6 +15,11 @@ export interface ModuleContext {
   events: EventLog;
   config: Readonly<Record<string, unknown>>;
   log: Logger;
+  /**
+   * Verifies a Flaura access token (the `Authorization` header value) for routes that opt out of the global hook
+   * with `config: { auth: 'custom' }`; throws a 401 FlauraError when it is missing or invalid.
+   */
+  auth: { authenticate(header: string | undefined): Promise<Principal> };
   /**
    * Runs a FHIR `transaction` (or `batch`) Bundle exactly as `POST /fhir` would (urn:uuid references, If-None-Exist,
    * If-Match, validation, events), as one database transaction; returns the response Bundle. Trusted in-process call:

@@ -1,6 +1,6 @@
 // `flaura serve` as an operator runs it: a real process on the embedded database, one owner per data directory,
 // graceful shutdown that finishes in-flight requests.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +26,11 @@ function startServe(dataDir: string): { child: ChildProcessWithoutNullStreams; u
   return { child, url, output: () => output, exited };
 }
 
+/** `flaura token` against the running server's data directory (what an operator's script does). */
+function operatorToken(dataDir: string, ...args: string[]): string {
+  return execFileSync(process.execPath, [bin, 'token', '--data', dataDir, ...args], { encoding: 'utf8' }).trim();
+}
+
 // One process is enough to check the command; it runs once, not per database.
 describe.runIf(testDbKind === 'pglite')('flaura serve', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'flaura-serve-'));
@@ -49,6 +54,17 @@ describe.runIf(testDbKind === 'pglite')('flaura serve', () => {
     expect(metadata.status).toBe(200);
   });
 
+  it('needs a token for the FHIR API; `flaura token` prints one the running server accepts', async () => {
+    const anonymous = await fetch(`${url}/fhir/Patient`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    const token = operatorToken(dataDir, '--role', 'admin');
+    expect((await fetch(`${url}/fhir/Patient`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    const patientToken = operatorToken(dataDir, '--role', 'patient', '--patient', 'demo-maria', '--scope', 'patient/Observation.rs');
+    const claims = JSON.parse(Buffer.from(patientToken.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+    expect(claims).toMatchObject({ role: 'patient', patient: 'demo-maria', scope: 'patient/Observation.rs', aud: `${url}/fhir` });
+  });
+
   it('refuses a second server on the same data directory, naming the owner', async () => {
     const second = startServe(dataDir);
     await expect(second.url).rejects.toThrow(/in use by process \d+/);
@@ -60,9 +76,10 @@ describe.runIf(testDbKind === 'pglite')('flaura serve', () => {
       resource: { resourceType: 'Patient', name: [{ family: `Inflight${i}` }] },
       request: { method: 'POST', url: 'Patient' },
     }));
+    const token = operatorToken(dataDir, '--role', 'admin');
     const inFlight = fetch(`${url}/fhir`, {
       method: 'POST',
-      headers: { 'content-type': 'application/fhir+json' },
+      headers: { 'content-type': 'application/fhir+json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ resourceType: 'Bundle', type: 'transaction', entry: entries }),
     });
     await new Promise((r) => setTimeout(r, 50));
@@ -74,7 +91,7 @@ describe.runIf(testDbKind === 'pglite')('flaura serve', () => {
 
   // Known bug: in the full-suite run the process sometimes does not exit after SIGTERM (the in-flight request does
   // finish); locally it exits 0 within milliseconds. Skipped until the hang is found (see the closing note).
-  it.skip('exits 0 after SIGTERM once in-flight requests are done', async () => {
+  it('exits 0 after SIGTERM once in-flight requests are done', async () => {
     expect(await server.exited, server.output()).toBe(0);
   });
 });

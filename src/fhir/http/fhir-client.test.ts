@@ -11,7 +11,8 @@ describe(`fhir-kit-client against Flaura on ${testDbKind}`, () => {
   beforeAll(async () => {
     s = await startTestServer({ publicUrl: undefined });
     const url = await s.flaura.listen();
-    client = new Client({ baseUrl: `${url}/fhir` });
+    // Tokens name the listening address as their audience, so the token is minted after listen().
+    client = new Client({ baseUrl: `${url}/fhir`, bearerToken: await s.token({ role: 'admin' }) });
   });
   afterAll(async () => {
     await s.close();

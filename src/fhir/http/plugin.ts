@@ -99,6 +99,8 @@ export async function fhirHttpPlugin(app: FastifyInstance, options: FhirHttpOpti
       contentType,
       baseUrl: baseUrlOf(request, options),
       actor: options.actorOf?.(request),
+      // Set by the authentication hook; absent only for the public discovery endpoints.
+      ...(request.principal ? { principal: request.principal } : {}),
     };
     const response = await options.router.handle(fhirRequest);
     reply.code(response.status).headers(response.headers);

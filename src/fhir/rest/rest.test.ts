@@ -21,6 +21,7 @@ function outcomeText(body: unknown): string {
 
 describe(`FHIR REST on ${testDbKind}`, () => {
   let s: TestServer;
+  const adminAuth = async () => ({ authorization: `Bearer ${await s.token({ role: 'admin' })}` });
   beforeAll(async () => {
     s = await startTestServer();
   });
@@ -72,10 +73,10 @@ describe(`FHIR REST on ${testDbKind}`, () => {
       const bad = await s.fhir('POST', 'Patient', '{"resourceType": "Patient",');
       expect(bad.status).toBe(400);
       expect(outcomeText(bad.body)).toMatch(/JSON/);
-      const xml = await s.flaura.app.inject({ method: 'POST', url: '/fhir/Patient', headers: { 'content-type': 'application/fhir+xml' }, payload: '<Patient/>' });
+      const xml = await s.flaura.app.inject({ method: 'POST', url: '/fhir/Patient', headers: { ...(await adminAuth()), 'content-type': 'application/fhir+xml' }, payload: '<Patient/>' });
       expect(xml.statusCode).toBe(415);
       expect(JSON.parse(xml.body).resourceType).toBe('OperationOutcome');
-      const empty = await s.flaura.app.inject({ method: 'POST', url: '/fhir/Patient', headers: { 'content-type': 'application/fhir+json' }, payload: '' });
+      const empty = await s.flaura.app.inject({ method: 'POST', url: '/fhir/Patient', headers: { ...(await adminAuth()), 'content-type': 'application/fhir+json' }, payload: '' });
       expect(empty.statusCode).toBe(400);
     });
 
@@ -196,7 +197,7 @@ describe(`FHIR REST on ${testDbKind}`, () => {
       const json = await s.flaura.app.inject({
         method: 'PATCH',
         url: `/fhir/Patient/${id}`,
-        headers: { 'content-type': 'application/json-patch+json' },
+        headers: { ...(await adminAuth()), 'content-type': 'application/json-patch+json' },
         payload: JSON.stringify([{ op: 'replace', path: '/gender', value: 'male' }, { op: 'add', path: '/active', value: true }]),
       });
       expect(json.statusCode).toBe(200);
@@ -218,21 +219,21 @@ describe(`FHIR REST on ${testDbKind}`, () => {
       const failingTest = await s.flaura.app.inject({
         method: 'PATCH',
         url: `/fhir/Patient/${id}`,
-        headers: { 'content-type': 'application/json-patch+json' },
+        headers: { ...(await adminAuth()), 'content-type': 'application/json-patch+json' },
         payload: JSON.stringify([{ op: 'test', path: '/gender', value: 'female' }]),
       });
       expect(failingTest.statusCode).toBe(422);
       const invalidResult = await s.flaura.app.inject({
         method: 'PATCH',
         url: `/fhir/Patient/${id}`,
-        headers: { 'content-type': 'application/json-patch+json' },
+        headers: { ...(await adminAuth()), 'content-type': 'application/json-patch+json' },
         payload: JSON.stringify([{ op: 'replace', path: '/gender', value: 'nope' }]),
       });
       expect(invalidResult.statusCode).toBe(400);
       const stale = await s.flaura.app.inject({
         method: 'PATCH',
         url: `/fhir/Patient/${id}`,
-        headers: { 'content-type': 'application/json-patch+json', 'if-match': 'W/"1"' },
+        headers: { ...(await adminAuth()), 'content-type': 'application/json-patch+json', 'if-match': 'W/"1"' },
         payload: JSON.stringify([{ op: 'replace', path: '/gender', value: 'female' }]),
       });
       expect(stale.statusCode).toBe(412);

@@ -17,30 +17,30 @@ describe(`wearables module on ${testDbKind}`, () => {
   });
 
   const post = (body: string, key: string) =>
-    s.flaura.app.inject({ method: 'POST', url: '/wearables/samples?patient=demo-grace', headers: { 'content-type': 'application/x-ndjson', 'idempotency-key': key }, payload: body });
+    s.request('POST', '/wearables/samples?patient=demo-grace', body, { 'content-type': 'application/x-ndjson', 'idempotency-key': key });
 
   it('stores Open mHealth samples, and a retried batch adds nothing', async () => {
     const first = await post(ndjson, 'batch-1');
-    expect(first.statusCode).toBe(200);
-    const result = JSON.parse(first.body) as { inserted: number; duplicates: number };
+    expect(first.status).toBe(200);
+    const result = JSON.parse(first.text) as { inserted: number; duplicates: number };
     expect(result.inserted).toBeGreaterThan(0);
-    const retry = JSON.parse((await post(ndjson, 'batch-1-retry')).body) as { inserted: number; duplicates: number };
+    const retry = JSON.parse((await post(ndjson, 'batch-1-retry')).text) as { inserted: number; duplicates: number };
     expect(retry.inserted).toBe(0);
     expect(retry.duplicates).toBe(result.inserted);
   });
 
   it('answers a chart query over the stored heart rate', async () => {
-    const res = await s.flaura.app.inject({ method: 'GET', url: '/wearables/chart?patient=demo-grace&metric=heart-rate&from=2024-03-01T00:00:00Z&to=2024-03-02T00:00:00Z&points=100' });
-    expect(res.statusCode).toBe(200);
-    const chart = JSON.parse(res.body) as { points: { v: number }[] };
+    const res = await s.request('GET', '/wearables/chart?patient=demo-grace&metric=heart-rate&from=2024-03-01T00:00:00Z&to=2024-03-02T00:00:00Z&points=100');
+    expect(res.status).toBe(200);
+    const chart = JSON.parse(res.text) as { points: { v: number }[] };
     expect(chart.points.length).toBeGreaterThan(0);
   });
 
   it('rejects bad input with an OperationOutcome', async () => {
-    const badPatient = await s.flaura.app.inject({ method: 'POST', url: '/wearables/samples?patient=no%20spaces', headers: { 'content-type': 'application/json' }, payload: '[]' });
-    expect(badPatient.statusCode).toBe(400);
-    expect(JSON.parse(badPatient.body).resourceType).toBe('OperationOutcome');
-    const badMetric = await s.flaura.app.inject({ method: 'GET', url: '/wearables/chart?patient=p1&metric=vibes&from=2024-01-01&to=2024-01-02' });
-    expect(badMetric.statusCode).toBe(400);
+    const badPatient = await s.request('POST', '/wearables/samples?patient=no%20spaces', '[]');
+    expect(badPatient.status).toBe(400);
+    expect(JSON.parse(badPatient.text).resourceType).toBe('OperationOutcome');
+    const badMetric = await s.request('GET', '/wearables/chart?patient=p1&metric=vibes&from=2024-01-01&to=2024-01-02');
+    expect(badMetric.status).toBe(400);
   });
 });
