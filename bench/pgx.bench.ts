@@ -4,7 +4,7 @@
 // Sizes: FLAURA_BENCH_PGX_GIB (genome VCF size, default 1.0), FLAURA_BENCH_PGX_SAMPLES (cohort, default 1000).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prng } from '../src/demo/prng.ts';
 import { loadAlleleDefinitions } from '../src/modules/pgx/matcher/definitions.ts';
@@ -38,7 +38,8 @@ export async function benchPgx(options: PgxBenchOptions): Promise<string> {
   const out: string[] = [
     '## PGx engine',
     '',
-    `Measured ${new Date().toISOString().slice(0, 10)} on ${machineDescription()} with \`FLAURA_BENCH_PGX_GIB=${options.genomeGiB} FLAURA_BENCH_PGX_SAMPLES=${options.cohortSamples} npm run bench -- pgx\`.`,
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machineDescription()} (load average ${loadavg()[0]!.toFixed(1)} at the start: the machine is shared) with \`FLAURA_BENCH_PGX_GIB=${options.genomeGiB} FLAURA_BENCH_PGX_SAMPLES=${options.cohortSamples} npm run bench -- pgx\`.`,
+    'Quick run: `FLAURA_BENCH_PGX_GIB=0.05 FLAURA_BENCH_PGX_SAMPLES=100 npm run bench -- pgx` (about 10 s).',
     'Targets (issue 4): panel VCF all genes ≤ 20 ms warm in-process; whole-genome-like VCF ≥ 1 GB (plain and bgzip) scanned at ≥ 100 MB/s with bounded memory; a 1,000-sample VCF.',
     '',
   ];
@@ -76,13 +77,15 @@ export async function benchPgx(options: PgxBenchOptions): Promise<string> {
     const written = writeGenomeVcf([plainWriter(plain), bgzfWriter(bgz)], panelRecords, target);
     const genSeconds = (performance.now() - g0) / 1000;
     const bgzBytes = statSync(bgz).size;
-    const scans = [scan('raw', plain), scan('call', plain), scan('gunzip', bgz), scan('call', bgz)];
+    // Best of two runs each: the machine is shared, and the first run of a file may still be paging it in.
+    const best = (mode: 'call' | 'raw' | 'gunzip', file: string) => [scan(mode, file), scan(mode, file)].sort((a, b) => a.seconds - b.seconds)[0]!;
+    const scans = [best('raw', plain), best('call', plain), best('gunzip', bgz), best('call', bgz)];
     const [rawPlain, callPlain, gunzipOnly, callBgz] = scans as [ScanResult, ScanResult, ScanResult, ScanResult];
     const ok = callPlain.summary === callBgz.summary && callPlain.summary.includes('CYP2C19 *2/*17') && callPlain.summary.includes('CYP2B6 *6/*18');
     out.push(
       '### Whole-genome-like VCF (synthetic, one sample)',
       '',
-      `${written.records.toLocaleString('en')} GATK-shaped SNV records over chr1–22 and X (${(written.bytes / 2 ** 30).toFixed(2)} GiB uncompressed; BGZF ${(bgzBytes / 2 ** 30).toFixed(2)} GiB, deflate level 6) with the panel's ${panelRecords.length} records at their GRCh38 positions, generated into \`os.tmpdir()\` in ${genSeconds.toFixed(0)} s and deleted afterwards. Each scan runs in its own process; MB/s are uncompressed bytes (10^6) per second; peak RSS is that process's.`,
+      `${written.records.toLocaleString('en')} GATK-shaped SNV records over chr1–22 and X (${(written.bytes / 1e9).toFixed(2)} GB = ${(written.bytes / 2 ** 30).toFixed(2)} GiB uncompressed; BGZF ${(bgzBytes / 2 ** 30).toFixed(2)} GiB, deflate level 6) with the panel's ${panelRecords.length} records at their GRCh38 positions, generated into \`os.tmpdir()\` in ${genSeconds.toFixed(0)} s and deleted afterwards. Each scan runs in its own process (best of two runs); MB/s are uncompressed bytes (10^6) per second; peak RSS is that process's.`,
       '',
       '| scan | seconds | MB/s (uncompressed) | peak RSS MiB |',
       '|---|---|---|---|',
@@ -91,7 +94,7 @@ export async function benchPgx(options: PgxBenchOptions): Promise<string> {
       `| baseline: decompress BGZF, no parsing | ${gunzipOnly.seconds.toFixed(2)} | ${mbps(written.bytes, gunzipOnly.seconds).toFixed(0)} | ${gunzipOnly.maxRssMiB.toFixed(0)} |`,
       `| **call all genes, BGZF VCF** | ${callBgz.seconds.toFixed(2)} | **${mbps(written.bytes, callBgz.seconds).toFixed(0)}** | ${callBgz.maxRssMiB.toFixed(0)} |`,
       '',
-      `Calls identical on both forms and equal to the panel: ${ok ? 'yes' : `NO (${callPlain.summary} | ${callBgz.summary})`}. Goal ≥ 100 MB/s: plain ${mbps(written.bytes, callPlain.seconds) >= 100 ? 'met' : 'NOT met'}, BGZF ${mbps(written.bytes, callBgz.seconds) >= 100 ? 'met' : 'NOT met'}; calling runs at ${((100 * rawPlain.seconds) / callPlain.seconds).toFixed(0)} % (plain) and ${((100 * gunzipOnly.seconds) / callBgz.seconds).toFixed(0)} % (BGZF) of the matching baseline's speed. Memory stays bounded: peak RSS ${Math.max(callPlain.maxRssMiB, callBgz.maxRssMiB).toFixed(0)} MiB for a ${(written.bytes / 2 ** 30).toFixed(2)} GiB file.`,
+      `Calls identical on both forms and equal to the panel: ${ok ? 'yes' : `NO (${callPlain.summary} | ${callBgz.summary})`}. Goal ≥ 100 MB/s: plain ${mbps(written.bytes, callPlain.seconds) >= 100 ? 'met' : 'NOT met'}, BGZF ${mbps(written.bytes, callBgz.seconds) >= 100 ? 'met' : 'NOT met'}; calling runs at ${((100 * rawPlain.seconds) / callPlain.seconds).toFixed(0)} % (plain) and ${((100 * gunzipOnly.seconds) / callBgz.seconds).toFixed(0)} % (BGZF) of the matching baseline's speed. Memory stays bounded: peak RSS ${Math.max(callPlain.maxRssMiB, callBgz.maxRssMiB).toFixed(0)} MiB for a ${(written.bytes / 1e9).toFixed(2)} GB file (the reader keeps only the definition positions; Node itself takes the baseline's ~110 MiB).`,
       '',
     );
     rmSync(plain, { force: true });

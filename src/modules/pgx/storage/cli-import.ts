@@ -11,7 +11,7 @@ import { FlauraError } from '../../../errors.ts';
 import type { FhirStore } from '../../../fhir/store/types.ts';
 import type { VcfCaller } from '../pipeline.ts';
 import { importPgxResult, type PgxImportOutcome } from './import-result.ts';
-import type { UploadedFile } from './input-files.ts';
+import { MAX_STORED_FILE_BYTES, type UploadedFile } from './input-files.ts';
 
 /** An opened EMR (in-process): what storing needs, and how to close it. */
 export interface OpenedEmr {
@@ -80,10 +80,15 @@ export function registerPgxImportCli(program: Command, options: PgxImportCliOpti
       const flags = cmd.optsWithGlobals<Flags>();
       let bar: SingleBar | undefined;
       try {
+        // Sizes first, so a whole-genome VCF is refused before it is read into memory.
+        for (const p of paths) {
+          const size = (await stat(p).catch(() => undefined))?.size ?? 0;
+          if (size > MAX_STORED_FILE_BYTES) throw new FlauraError('PGX_FILE_TOO_LARGE', 413, `${p} is ${(size / 1048576).toFixed(1)} MiB; at most ${MAX_STORED_FILE_BYTES / 1048576} MiB is stored with a result. Cut it to the PGx regions first (bcftools view -R), or call it with flaura pgx call.`);
+        }
         const files = await Promise.all(
           paths.map(async (p) => {
             try {
-              return { name: basename(p), bytes: await readFile(p), size: (await stat(p)).size };
+              return { name: basename(p), bytes: await readFile(p) };
             } catch (e) {
               throw new FlauraError('PGX_INPUT_UNREADABLE', 400, `cannot read ${p}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, { cause: e });
             }

@@ -115,6 +115,7 @@ function binaryEntries(patientId: string, files: readonly UploadedFile[], result
 export async function importPgxResult(deps: PgxStoreDeps, request: PgxImportRequest): Promise<PgxImportOutcome> {
   if (!PATIENT_ID.test(request.patientId)) throw new FlauraError('PGX_BAD_PATIENT', 400, 'the patient id must be a FHIR id');
   if (!deps.transaction) throw new FlauraError('PGX_STORE_UNAVAILABLE', 501, 'this build gives modules no FHIR transaction runner');
+  splitInputs(request.files); // count, emptiness and size, before anything is hashed or read
   const patient = (await deps.store.read<Patient>('Patient', request.patientId)).resource;
   const hash = contentHash(request.files);
   const existing = await findExisting(deps.store, request.patientId, hash);

@@ -43,8 +43,18 @@ export function safeFileName(file: UploadedFile, kind: InputKind): string {
   return json && !stem.endsWith('.json') ? `${stem}.json` : stem;
 }
 
+/**
+ * Largest upload stored as a Binary (the raw file is kept in the database, base64 in a JSON row): 48 MiB. Whole-genome
+ * VCFs should be cut to the PGx regions first (e.g. `bcftools view -R`), or called with `flaura pgx call`.
+ */
+export const MAX_STORED_FILE_BYTES = 48 * 1024 * 1024;
+
 /** At most one VCF and one outside-call file per import (what the pipeline combines). */
 export function splitInputs(files: readonly UploadedFile[]): { vcf?: UploadedFile; outside?: UploadedFile } {
+  const total = files.reduce((n, f) => n + f.bytes.length, 0);
+  if (total > MAX_STORED_FILE_BYTES) {
+    throw new FlauraError('PGX_FILE_TOO_LARGE', 413, `the upload is ${(total / 1048576).toFixed(1)} MiB; at most ${MAX_STORED_FILE_BYTES / 1048576} MiB is stored with a result. Cut a whole-genome VCF to the PGx regions first (bcftools view -R), or call it with flaura pgx call.`, { type: 'too-long' });
+  }
   if (files.length === 0) throw new FlauraError('PGX_IMPORT_NO_FILE', 400, 'no file given: send a VCF (plain or bgzip) and/or an outside-call file');
   const out: { vcf?: UploadedFile; outside?: UploadedFile } = {};
   for (const f of files) {

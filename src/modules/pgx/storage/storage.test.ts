@@ -175,6 +175,9 @@ describe('POST /pgx/patients/{id}/results', () => {
     expect(res2.status).toBe(400);
     expect(JSON.stringify(res2.json)).toMatch(/at most one VCF/);
     expect((await post('nobody', poorCyp2c19)).status).toBe(404);
+    const huge = await post('p3', Buffer.concat([Buffer.from(poorCyp2c19), Buffer.alloc(49 * 1024 * 1024, 0x23)]));
+    expect(huge.status).toBe(413);
+    expect(JSON.stringify(huge.json)).toMatch(/bcftools view -R/);
     expect((await post('bad%20id', poorCyp2c19)).status).toBe(400);
     const unknown = await server.flaura.app.inject({ method: 'GET', url: '/pgx/patients/nobody/summary', headers: await authHeaders(server) });
     expect(unknown.statusCode).toBe(404);

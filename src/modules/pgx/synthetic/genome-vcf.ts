@@ -104,7 +104,7 @@ export function plainWriter(path: string): Sink {
 export function writeGenomeVcf(sinks: readonly Sink[], panel: readonly SyntheticRecord[], targetBytes: number, seed = 4242): { bytes: number; records: number } {
   const random = prng(seed);
   const genome = GRCH38.reduce((n, [, len]) => n + len, 0);
-  const approxLine = 205;
+  const approxLine = 191;
   const gap = Math.max(2, Math.floor(genome / (targetBytes / approxLine)));
   let bytes = 0;
   let records = 0;
