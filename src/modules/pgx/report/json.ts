@@ -4,7 +4,7 @@ import type { DoseAdjustment } from '../recommend/dose-adjustment.ts';
 import type { PgxResult } from './types.ts';
 
 /** Bumped on any breaking change of the shape below (minor for additions). */
-export const PGX_JSON_REPORT_VERSION = '1.0';
+export const PGX_JSON_REPORT_VERSION = '1.1';
 
 /** One gene of the JSON report. */
 export interface PgxJsonGene {
@@ -18,6 +18,8 @@ export interface PgxJsonGene {
   activityScore: string | null;
   phenotypes: Array<{ diplotype: string | null; phenotype: string; activityScore: string | null; lookupKey: string }>;
   missingPositions: string[];
+  /** Since 1.1: true when positions absent from the VCF were taken as reference because a BED declared them assayed. */
+  assumedReference: boolean;
   warnings: PgxWarning[];
 }
 
@@ -76,6 +78,7 @@ export function toJsonReport(result: PgxResult, generatedAt: string): PgxJsonRep
       activityScore: g.phenotypes.some((p) => p.activityScore) ? g.phenotypes.map((p) => p.activityScore ?? 'n/a').join(' or ') : null,
       phenotypes: g.phenotypes.map((p) => ({ diplotype: p.diplotype ?? null, phenotype: p.phenotype, activityScore: p.activityScore ?? null, lookupKey: p.lookupKey })),
       missingPositions: g.call.missingPositions,
+      assumedReference: g.call.assumedReference === true,
       warnings: [...g.call.warnings, ...g.warnings],
     })),
     drugs: result.drugs.map((d) => ({

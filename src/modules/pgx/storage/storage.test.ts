@@ -168,6 +168,7 @@ describe('POST /pgx/patients/{id}/results', () => {
     const badTsv = await post('p3', 'gene\tdiplotype\nNOTAGENE\t*1/*1\n');
     expect(badTsv.status).toBe(400);
     expect(badTsv.json.resourceType).toBe('OperationOutcome');
+    expect(JSON.stringify(badTsv.json)).toMatch(/line 2: .*NOTAGENE/);
     expect((await post('p3', '')).status).toBe(400);
     const boundary = 'b';
     const two = Buffer.from(`--b\r\nContent-Disposition: form-data; name="a"; filename="a.vcf"\r\n\r\n${poorCyp2c19}\r\n--b\r\nContent-Disposition: form-data; name="b"; filename="b.vcf"\r\n\r\n${poorCyp2c19}\r\n--b--\r\n`);

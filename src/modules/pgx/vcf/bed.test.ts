@@ -1,8 +1,9 @@
 // Declared assayed positions (BED): a panel VCF that writes only its variant sites is called as if the rest were reference.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../../../cli/program.ts';
 import { createVcfCaller } from '../matcher/caller.ts';
 import { loadAlleleDefinitions } from '../matcher/definitions.ts';
 import { geneRecords, recordLine, vcfHeader } from '../synthetic/allele-vcf.ts';
@@ -47,5 +48,16 @@ describe('BED assayed regions', () => {
     expect(c.warnings.find((w) => w.code === 'ASSUMED_REFERENCE')?.message).toMatch(new RegExp(`^CYP2C19: ${def.positions.length - variantsOnly.length} position`));
     // Genes outside the BED are untouched.
     expect(calls.find((x) => x.gene === 'CYP2C9')?.assumedReference).toBeUndefined();
+  });
+
+  it('flaura pgx call --assayed-positions: the JSON report marks the gene assumedReference', async () => {
+    const bed = join(dir, 'cli.bed');
+    writeFileSync(bed, `chr10\t${first - 1}\t${last}\n`);
+    const out = join(dir, 'out');
+    await buildProgram().exitOverride().parseAsync(['node', 'flaura', 'pgx', 'call', vcf, '--assayed-positions', bed, '--format', 'json', '--out', out]);
+    const file = readdirSync(out).find((f) => f.endsWith('.json'))!;
+    const report = JSON.parse(readFileSync(join(out, file), 'utf8')) as { genes: { gene: string; diplotypes: string[]; assumedReference: boolean; phenotype: string }[] };
+    expect(report.genes.find((g) => g.gene === 'CYP2C19')).toMatchObject({ diplotypes: ['*2/*2'], phenotype: 'Poor Metabolizer', assumedReference: true });
+    expect(report.genes.find((g) => g.gene === 'CYP2C9')?.assumedReference).toBe(false);
   });
 });
