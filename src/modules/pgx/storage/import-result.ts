@@ -69,18 +69,21 @@ async function findExisting(store: FhirStore, patientId: string, hash: string): 
 }
 
 async function runEngine(deps: PgxStoreDeps, request: PgxImportRequest, patient: Patient): Promise<PgxResult> {
-  const { vcf, outside } = splitInputs(request.files);
+  const { vcf, outside, bed } = splitInputs(request.files);
   const dir = await mkdtemp(join(tmpdir(), 'flaura-pgx-'));
   try {
     const vcfPath = vcf ? join(dir, safeFileName(vcf, 'vcf')) : undefined;
     const outsidePath = outside ? join(dir, safeFileName(outside, 'outside-call')) : undefined;
+    const bedPath = bed ? join(dir, `assayed-${safeFileName(bed, 'bed')}`) : undefined;
     if (vcf && vcfPath) await writeFile(vcfPath, vcf.bytes);
     if (outside && outsidePath) await writeFile(outsidePath, outside.bytes);
+    if (bed && bedPath) await writeFile(bedPath, bed.bytes);
     return await runPgx(
       {
         ...(vcfPath ? { vcf: vcfPath } : {}),
         ...(outsidePath ? { outsideCalls: outsidePath } : {}),
         ...(request.sample ? { sample: request.sample } : {}),
+        ...(bedPath ? { assayed: bedPath } : {}),
         ...(patient.gender === 'male' || patient.gender === 'female' ? { sex: patient.gender } : {}),
         patientReference: `Patient/${request.patientId}`,
         ...(deps.dataDir ? { dataDir: deps.dataDir } : {}),
@@ -94,18 +97,20 @@ async function runEngine(deps: PgxStoreDeps, request: PgxImportRequest, patient:
 }
 
 /** Binary per input file, with a stable id (patient + file hash) so the DocumentReference can point at it. */
-function binaryEntries(patientId: string, files: readonly UploadedFile[], result: PgxResult): { entries: BundleEntry[]; byInput: (string | undefined)[] } {
-  const { vcf, outside } = splitInputs(files);
+function binaryEntries(patientId: string, files: readonly UploadedFile[], result: PgxResult): { entries: BundleEntry[]; byInput: (string | undefined)[]; bed?: { id: string; name: string } } {
+  const { vcf, outside, bed } = splitInputs(files);
   const entries: BundleEntry[] = [];
+  const binary = (file: UploadedFile, contentType: string): string => {
+    const id = `pgx-${sha256Hex(`${patientId}\u0000${sha256Hex(file.bytes)}`).slice(0, 56)}`;
+    const resource: Binary = { resourceType: 'Binary', id, contentType, securityContext: { reference: `Patient/${patientId}` }, data: file.bytes.toString('base64') };
+    entries.push({ resource, request: { method: 'PUT', url: `Binary/${id}` } });
+    return id;
+  };
   const byInput = result.inputs.map((input) => {
     const file = input.kind === 'vcf' ? vcf : outside;
-    if (!file) return undefined;
-    const id = `pgx-${sha256Hex(`${patientId}\u0000${sha256Hex(file.bytes)}`).slice(0, 56)}`;
-    const binary: Binary = { resourceType: 'Binary', id, contentType: input.contentType, securityContext: { reference: `Patient/${patientId}` }, data: file.bytes.toString('base64') };
-    entries.push({ resource: binary, request: { method: 'PUT', url: `Binary/${id}` } });
-    return id;
+    return file ? binary(file, input.contentType) : undefined;
   });
-  return { entries, byInput };
+  return { entries, byInput, ...(bed ? { bed: { id: binary(bed, 'text/x-bed'), name: bed.name ?? 'assayed.bed' } } : {}) };
 }
 
 /**
@@ -174,10 +179,13 @@ export async function importPgxResult(deps: PgxStoreDeps, request: PgxImportRequ
         },
       },
     ],
-    entity: result.inputs.flatMap((input, i) => {
-      const id = binaries.byInput[i];
-      return id ? [{ role: 'source' as const, what: { reference: `Binary/${id}`, display: `${input.kind === 'vcf' ? 'VCF' : 'outside-call file'} ${input.name} (sha1 ${input.sha1 ?? '?'})` } }] : [];
-    }),
+    entity: [
+      ...result.inputs.flatMap((input, i) => {
+        const id = binaries.byInput[i];
+        return id ? [{ role: 'source' as const, what: { reference: `Binary/${id}`, display: `${input.kind === 'vcf' ? 'VCF' : 'outside-call file'} ${input.name} (sha1 ${input.sha1 ?? '?'})` } }] : [];
+      }),
+      ...(binaries.bed ? [{ role: 'source' as const, what: { reference: `Binary/${binaries.bed.id}`, display: `BED of assayed regions ${binaries.bed.name}` } }] : []),
+    ],
   };
   const transaction: Bundle = {
     resourceType: 'Bundle',

@@ -8,14 +8,18 @@ export interface UploadedFile {
   bytes: Buffer;
 }
 
-export type InputKind = 'vcf' | 'outside-call';
+export type InputKind = 'vcf' | 'outside-call' | 'bed';
 
 function isGzip(bytes: Buffer): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-/** A gzip stream is a (b)gzipped VCF; text starting `##fileformat=VCF` is a VCF; anything else is an outside-call file. */
+/**
+ * A file named `*.bed` declares the assayed regions; a gzip stream is a (b)gzipped VCF; text starting
+ * `##fileformat=VCF` is a VCF; anything else is an outside-call file.
+ */
 export function classifyInput(file: UploadedFile): InputKind {
+  if (/\.bed$/i.test(file.name ?? '')) return 'bed';
   if (isGzip(file.bytes)) return 'vcf';
   const head = file.bytes.subarray(0, 64).toString('utf8').replace(/^\uFEFF/, '');
   return head.startsWith('##fileformat=VCF') ? 'vcf' : 'outside-call';
@@ -33,6 +37,7 @@ export function contentHash(files: readonly UploadedFile[]): string {
 /** A file name safe to write in a temporary folder, keeping the extension the pipeline reads (.vcf.gz, .json, .tsv). */
 export function safeFileName(file: UploadedFile, kind: InputKind): string {
   const base = (file.name ?? '').split(/[\\/]/).pop()?.replace(/[^\w.-]+/g, '_').replace(/^\.+/, '') ?? '';
+  if (kind === 'bed') return base || 'assayed.bed';
   if (kind === 'vcf') {
     const stem = base || 'upload.vcf';
     if (isGzip(file.bytes)) return stem.endsWith('.gz') ? stem : `${stem}.gz`;
@@ -49,20 +54,22 @@ export function safeFileName(file: UploadedFile, kind: InputKind): string {
  */
 export const MAX_STORED_FILE_BYTES = 48 * 1024 * 1024;
 
-/** At most one VCF and one outside-call file per import (what the pipeline combines). */
-export function splitInputs(files: readonly UploadedFile[]): { vcf?: UploadedFile; outside?: UploadedFile } {
+/** At most one VCF, one outside-call file and one BED (with the VCF) per import (what the pipeline combines). */
+export function splitInputs(files: readonly UploadedFile[]): { vcf?: UploadedFile; outside?: UploadedFile; bed?: UploadedFile } {
   const total = files.reduce((n, f) => n + f.bytes.length, 0);
   if (total > MAX_STORED_FILE_BYTES) {
     throw new FlauraError('PGX_FILE_TOO_LARGE', 413, `the upload is ${(total / 1048576).toFixed(1)} MiB; at most ${MAX_STORED_FILE_BYTES / 1048576} MiB is stored with a result. Cut a whole-genome VCF to the PGx regions first (bcftools view -R), or call it with flaura pgx call.`, { type: 'too-long' });
   }
   if (files.length === 0) throw new FlauraError('PGX_IMPORT_NO_FILE', 400, 'no file given: send a VCF (plain or bgzip) and/or an outside-call file');
-  const out: { vcf?: UploadedFile; outside?: UploadedFile } = {};
+  const out: { vcf?: UploadedFile; outside?: UploadedFile; bed?: UploadedFile } = {};
+  const label = { vcf: 'VCF', outside: 'outside-call file', bed: 'BED file' } as const;
   for (const f of files) {
     if (f.bytes.length === 0) throw new FlauraError('PGX_IMPORT_NO_FILE', 400, `${f.name ?? 'the upload'} is empty`);
     const kind = classifyInput(f);
-    const slot = kind === 'vcf' ? 'vcf' : 'outside';
-    if (out[slot]) throw new FlauraError('PGX_IMPORT_TOO_MANY_FILES', 400, `at most one ${kind === 'vcf' ? 'VCF' : 'outside-call file'} per import`);
+    const slot = kind === 'vcf' ? 'vcf' : kind === 'bed' ? 'bed' : 'outside';
+    if (out[slot]) throw new FlauraError('PGX_IMPORT_TOO_MANY_FILES', 400, `at most one ${label[slot]} per import`);
     out[slot] = f;
   }
+  if (out.bed && !out.vcf) throw new FlauraError('PGX_IMPORT_NO_FILE', 400, 'a BED file of assayed regions needs the VCF it describes');
   return out;
 }

@@ -44,6 +44,7 @@ beforeAll(async () => {
   await createPatient('p1');
   await createPatient('p2', 'male');
   await createPatient('p3');
+  await createPatient('p4');
 });
 afterAll(async () => server.close());
 
@@ -182,5 +183,26 @@ describe('POST /pgx/patients/{id}/results', () => {
     expect((await post('bad%20id', poorCyp2c19)).status).toBe(400);
     const unknown = await server.flaura.app.inject({ method: 'GET', url: '/pgx/patients/nobody/summary', headers: await authHeaders(server) });
     expect(unknown.statusCode).toBe(404);
+  });
+
+  it('takes a BED of assayed regions with a variants-only VCF: absent positions count as reference, the BED is kept too', async () => {
+    const def = defs.find((d) => d.gene === 'CYP2C19')!;
+    const full = panelVcf([def], { CYP2C19: ['*2', '*2'] });
+    const variantsOnly = full.split('\n').filter((l) => l.startsWith('#') || /\t1\/1$/.test(l)).join('\n') + '\n';
+    const bed = `chr10\t${Math.min(...def.positions.map((x) => x.position)) - 1}\t${Math.max(...def.positions.map((x) => x.position))}\n`;
+    const boundary = 'bed-boundary';
+    const part = (name: string, body: string) => `--${boundary}\r\nContent-Disposition: form-data; name="f"; filename="${name}"\r\n\r\n${body}\r\n`;
+    const res = await post('p4', part('panel.vcf', variantsOnly) + part('panel.bed', bed) + `--${boundary}--\r\n`, { 'content-type': `multipart/form-data; boundary=${boundary}` });
+    expect(res.status).toBe(201);
+    const s = await summary('p4');
+    expect(s.genes.find((g) => g.gene === 'CYP2C19')).toMatchObject({ diplotypes: ['*2/*2'], phenotype: 'Poor Metabolizer' });
+    const [prov] = await search<Provenance>('Provenance?target=DiagnosticReport/' + (res.json as unknown as PgxImportOutcome).reportId);
+    const bedEntity = prov?.entity?.find((e) => e.what.display?.startsWith('BED'));
+    expect(bedEntity?.what.display).toBe('BED of assayed regions panel.bed');
+    const stored = (await server.fhir('GET', bedEntity!.what.reference!)).body as Binary;
+    expect(Buffer.from(stored.data!, 'base64').toString()).toBe(bed);
+    const lonelyBed = await post('p4', part('only.bed', bed) + `--${boundary}--\r\n`, { 'content-type': `multipart/form-data; boundary=${boundary}` });
+    expect(lonelyBed.status).toBe(400);
+    expect(JSON.stringify(lonelyBed.json)).toMatch(/needs the VCF/);
   });
 });
