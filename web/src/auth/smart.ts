@@ -8,7 +8,7 @@ export const CLIENT_ID = 'flaura-web';
  * What the app asks for; the server grants the part the user's role allows (a patient gets their own compartment,
  * staff get what their role permits). No `openid`: the SMART token response carries `fhirUser` and `patient`.
  */
-export const REQUESTED_SCOPE = 'fhirUser offline_access launch/patient user/*.cruds patient/*.cruds';
+export const REQUESTED_SCOPE = 'fhirUser offline_access user/*.cruds patient/*.cruds';
 
 const PENDING_KEY = 'flaura.pendingLogin';
 const client: oauth.Client = { client_id: CLIENT_ID };

@@ -3,6 +3,8 @@
 
 export interface ChartData {
   resolution: string;
+  /** UCUM unit of the values, when the server names it. */
+  unit?: string;
   points: { t: number; v: number; min?: number; max?: number }[];
   /** Personal baseline: lower and upper edge over time (a constant band is two points). */
   baseline: { t: number; low: number; high: number; mid?: number }[];
@@ -34,7 +36,7 @@ export function readChart(raw: unknown, from: number, to: number): ChartData {
     const t = time(x.t ?? x.time ?? x.start ?? x.day ?? x.date);
     return t === undefined ? [] : [{ t, title: String(x.title ?? x.summary ?? x.rule ?? 'Alert'), severity: String(x.severity ?? 'warning'), id: typeof x.id === 'string' ? x.id : undefined }];
   });
-  return { resolution: String(r.resolution ?? ''), points, baseline, alerts };
+  return { resolution: String(r.resolution ?? ''), ...(typeof r.unit === 'string' && r.unit ? { unit: r.unit } : {}), points, baseline, alerts };
 }
 
 export type Aligned = [number[], ...(number | null)[][]];

@@ -41,6 +41,12 @@ export function MetricPicker({ metric, days, onMetric, onDays }: { metric: Metri
   );
 }
 
+/** UCUM units as people read them; the screen's own unit when the server names none. */
+function displayUnit(ucum: string | undefined, fallback: string): string {
+  const words: Record<string, string> = { '/min': 'bpm', '{beats}/min': 'bpm', '{steps}': 'steps', min: 'min', kg: 'kg', '%': '%', ms: 'ms', h: 'h' };
+  return ucum ? (words[ucum] ?? ucum) : fallback;
+}
+
 export function MetricChart({ patientId, metric, days }: { patientId: string; metric: MetricId; days: number }) {
   const m = metrics.find((x) => x.id === metric)!;
   const [load, retry] = useLoad(() => {
@@ -54,7 +60,7 @@ export function MetricChart({ patientId, metric, days }: { patientId: string; me
           <p className="state state-empty">No {m.label.toLowerCase()} data in the last {days} days.</p>
         ) : (
           <Suspense fallback={<Loading label="Drawing the chart" />}>
-            <TrendChart data={data} label={m.label} unit={m.unit} />
+            <TrendChart data={data} label={m.label} unit={displayUnit(data.unit, m.unit)} />
           </Suspense>
         )
       }
