@@ -35,6 +35,11 @@ import { authMigrations } from './security/auth/migrations.ts';
 import { createAuthService, type AuthService } from './security/auth/service.ts';
 import { registerAuthHook } from './security/auth/hook.ts';
 import { signingKeyMirror } from './security/auth/signing-keys.ts';
+import { UserStore } from './security/auth/users.ts';
+import { ClientStore } from './security/auth/clients.ts';
+import { OAuthServer } from './security/auth/oauth.ts';
+import { authRoutes, capabilitySecurity } from './security/auth/routes.ts';
+import { registerWebClient } from './security/auth/web-client.ts';
 import { join } from 'node:path';
 import packageJson from '../package.json' with { type: 'json' };
 
@@ -62,6 +67,8 @@ export interface Flaura {
   config: FlauraConfig;
   /** Token signing and verification (SMART authorization server, `flaura token`, tests). */
   auth: AuthService;
+  /** User accounts and registered OAuth clients of the authorization server. */
+  accounts: { users: UserStore; clients: ClientStore };
   /** Server root URL as clients see it (the public URL, or the listening address once listening). */
   rootUrl(): string;
   /** Starts listening; returns the server's root URL. */
@@ -133,6 +140,7 @@ export async function createFlaura(config: FlauraConfig, options: CreateFlauraOp
         resourceTypes: definitions.resourceTypes,
         searchParams: (type) => [...getSearchParameters(type).values()].map((p) => ({ name: p.code, type: p.type, definition: p.url })),
         operations: router.listOperations(),
+        security: capabilitySecurity(listeningRoot),
         now: new Date(),
       }),
   });
@@ -172,6 +180,13 @@ export async function createFlaura(config: FlauraConfig, options: CreateFlauraOp
   const modules = selectModules(config.modules);
   registerAuthHook(app, { authenticate: (header, ip) => auth.authenticate(header, ip), extraPrefixes: modules.map((m) => `/${m.name}`) });
   app.get('/healthz', async () => ({ status: 'ok' }));
+  const now = options.now ?? (() => new Date());
+  const users = new UserStore(db, now);
+  const clients = new ClientStore(db);
+  const oauth = new OAuthServer({ db, auth, users, clients, tokenEndpoint: () => `${listeningRoot}/auth/token`, now });
+  const patientExists = async (id: string) => (await store.read('Patient', id).then(() => true, () => false));
+  await app.register(authRoutes, { db, auth, oauth, users, clients, rootUrl: () => listeningRoot, patientExists, now });
+  await registerWebClient(clients, listeningRoot);
   // The browser app (web/dist) at `/`; public static files, the data comes through the authorized APIs.
   await app.register(webPlugin);
   await app.register(fhirHttpPlugin, { prefix: FHIR_PREFIX, router, publicBaseUrl: config.publicUrl ? config.publicUrl + FHIR_PREFIX : undefined });
@@ -199,10 +214,14 @@ export async function createFlaura(config: FlauraConfig, options: CreateFlauraOp
     events,
     config,
     auth,
+    accounts: { users, clients },
     rootUrl: () => listeningRoot,
     async listen() {
       const address = await app.listen({ port: config.port, host: config.host });
-      if (!config.publicUrl) listeningRoot = address;
+      if (!config.publicUrl) {
+        listeningRoot = address;
+        await registerWebClient(clients, listeningRoot);
+      }
       lock?.setUrl(address);
       return address;
     },

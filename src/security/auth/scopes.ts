@@ -127,7 +127,6 @@ export function parseScopes(scope: string, options: { isResourceType?: (name: st
     }
     parsed.tokens.push(token);
   }
-  if (parsed.offlineAccess && parsed.onlineAccess) throw invalid('offline_access online_access', 'ask for one of offline_access and online_access, not both');
   return parsed;
 }
 
