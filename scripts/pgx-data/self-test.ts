@@ -61,7 +61,15 @@ for (const g of geneNames) {
 lines.push(`| **all** | ${totals.pairs} | ${pct(totals.u.exact, totals.pairs)} | ${totals.u.tied} | ${totals.u.indistinguishable} | ${totals.u.miss} | ${pct(totals.p.exact, totals.pairs)} | ${totals.p.tied} | ${totals.p.indistinguishable} | ${totals.p.miss} |`);
 lines.push('', 'Pass rate = exact + tied (the expected diplotype is reported) + indistinguishable (the data cannot separate it):', '');
 lines.push(`- unphased: ${pct(totals.u.exact + totals.u.tied + totals.u.indistinguishable, totals.pairs)} (${totals.u.miss} misses)`, `- phased: ${pct(totals.p.exact + totals.p.tied + totals.p.indistinguishable, totals.pairs)} (${totals.p.miss} misses)`, '');
-lines.push('## Cases that are not exact', '', `Every miss is listed; of the other classes up to ${values.examples} examples per gene and mode. Scores are the matcher's (sum of the two alleles' defined positions).`, '');
+const truncated = results.some((r) => r.cases.length < r.counts.tied + r.counts.indistinguishable + r.counts.miss);
+lines.push(
+  'Why the unphased cases are not exact: two heterozygous variants can sit on one strand (an allele defined by both) or',
+  'on two (two alleles defined by one each); unphased genotypes cannot say which, so both pairs fit. PharmCAT scoring',
+  'prefers the pair defined at more positions (the reference allele defines all of them), or reports a tie when the',
+  'scores are equal; NAT2 has priority rules for some of these sets. With phased input every pair comes back exact.',
+  '',
+);
+lines.push('## Cases that are not exact', '', truncated ? `Every miss is listed; of the other classes up to ${values.examples} examples per gene and mode (\`--examples\`).` : 'Every case that is not exact is listed.', "Scores are the matcher's (sum of the two alleles' defined positions).", '');
 for (const r of results) {
   if (r.cases.length === 0) continue;
   lines.push(`### ${r.gene} (${r.phased ? 'phased' : 'unphased'})`, '');
