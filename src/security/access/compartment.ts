@@ -1,0 +1,44 @@
+// Which patients a resource belongs to, decided in memory from the R4 Patient CompartmentDefinition
+// (https://hl7.org/fhir/R4/compartmentdefinition-patient.html): the same parameters the search engine uses for
+// `Patient/x/*`, evaluated on the resource itself so a decision needs no query.
+import type { Resource } from '@medplum/fhirtypes';
+import { patientCompartmentParams } from '../../fhir/search/compartment.ts';
+import { extractParamEntries } from '../../fhir/search/extract.ts';
+import { getSearchParameters } from '../../fhir/search/registry.ts';
+import type { SearchParamDef } from '../../fhir/search/types.ts';
+
+const defsByType = new Map<string, SearchParamDef[]>();
+
+function compartmentDefs(resourceType: string): SearchParamDef[] {
+  let defs = defsByType.get(resourceType);
+  if (!defs) {
+    const params = patientCompartmentParams().get(resourceType) ?? [];
+    const all = getSearchParameters(resourceType);
+    defs = params.map((p) => all.get(p)).filter((d): d is SearchParamDef => d !== undefined && d.type === 'reference');
+    defsByType.set(resourceType, defs);
+  }
+  return defs;
+}
+
+/** True when resources of this type can belong to a patient's compartment (Patient itself included). */
+export function isCompartmentType(resourceType: string): boolean {
+  return resourceType === 'Patient' || patientCompartmentParams().has(resourceType);
+}
+
+/** Ids of the patients whose compartment holds `resource` (a Patient is in its own). */
+export function compartmentPatients(resource: { resourceType: string; id?: string }): string[] {
+  const ids = new Set<string>();
+  if (resource.resourceType === 'Patient' && resource.id) ids.add(resource.id);
+  for (const def of compartmentDefs(resource.resourceType)) {
+    for (const { e } of extractParamEntries(resource as Resource, def).reference) {
+      if (e.targetType === 'Patient' && e.targetId) ids.add(e.targetId);
+    }
+  }
+  // Binary has no compartment parameter; its securityContext names the patient it was uploaded for.
+  if (resource.resourceType === 'Binary') {
+    const ref = (resource as { securityContext?: { reference?: string } }).securityContext?.reference;
+    const m = ref ? /^Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(ref) : null;
+    if (m?.[1]) ids.add(m[1]);
+  }
+  return [...ids];
+}
