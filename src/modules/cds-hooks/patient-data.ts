@@ -1,0 +1,119 @@
+// The patient data a decision needs: stored PGx phenotypes and active medications, from the prefetch when the client
+// sent it, else fetched: from Flaura's own FHIR store (Flaura callers) or from the client's FHIR server with the
+// `fhirAuthorization` it gave (outside EHRs, CDS Hooks 2.0 §FHIR Resource Access).
+import type { Bundle, MedicationRequest, MedicationStatement, Observation } from '@medplum/fhirtypes';
+import { FlauraError } from '../../errors.ts';
+import type { FhirStore } from '../../fhir/store/types.ts';
+import type { GenePhenotype } from '../pgx/model.ts';
+import { FLAURA_PGX_CODES } from '../pgx/report/fhir.ts';
+import { CODES, LOINC, PGX_SUPERSEDED_BY_EXTENSION } from '../pgx/storage/conventions.ts';
+import { geneOf, hasLoinc } from '../pgx/storage/read-back.ts';
+import { medicationUse, type MedicationUse } from './medications.ts';
+import type { HookRequest } from './request.ts';
+
+/** Prefetch templates (CDS Hooks 2.0 §Prefetch Template) every service of this module asks for. */
+export const PREFETCH: Readonly<Record<string, string>> = {
+  pgxPhenotypes: `Observation?patient={{context.patientId}}&code=${LOINC}|${CODES.phenotype}&status=final&_count=1000`,
+  activeMedicationRequests: 'MedicationRequest?patient={{context.patientId}}&status=active&_count=1000',
+  activeMedicationStatements: 'MedicationStatement?patient={{context.patientId}}&status=active&_count=1000',
+};
+
+export interface PatientData {
+  /** gene → the phenotypes of the newest usable result (several when diplotypes tie). */
+  phenotypes: Map<string, GenePhenotype[]>;
+  /** Genes with any stored phenotype, usable or not (a tested gene is not suggested for testing). */
+  testedGenes: Set<string>;
+  medications: MedicationUse[];
+  /** Which data came from the prefetch and which had to be fetched (for the tests and the logs). */
+  fetched: string[];
+}
+
+/** Where to fetch what the prefetch lacked. */
+export type Fetcher = (query: string) => Promise<Bundle>;
+
+export function storeFetcher(store: FhirStore): Fetcher {
+  return async (query) => {
+    const [type = '', qs = ''] = query.split('?');
+    return store.search(type, qs);
+  };
+}
+
+/** GETs `<fhirServer>/<query>` with the bearer token the client handed over; failures are 412 (prefetch not satisfiable). */
+export function remoteFetcher(fhirServer: string, accessToken: string, timeoutMs = 5000): Fetcher {
+  return async (query) => {
+    let res: Response;
+    try {
+      res = await fetch(`${fhirServer}/${query}`, { headers: { authorization: `Bearer ${accessToken}`, accept: 'application/fhir+json' }, signal: AbortSignal.timeout(timeoutMs) });
+    } catch (err) {
+      throw new FlauraError('CDS_FHIR_UNREACHABLE', 412, `the FHIR server ${fhirServer} could not be reached for data the prefetch did not supply (${(err as Error).message})`, { cause: err });
+    }
+    const body = (await res.json().catch(() => undefined)) as Bundle | undefined;
+    if (!res.ok || body?.resourceType !== 'Bundle') throw new FlauraError('CDS_FHIR_FETCH_FAILED', 412, `the FHIR server answered ${res.status} to ${query.split('?')[0] ?? ''}: the data the prefetch did not supply cannot be read`);
+    return body;
+  };
+}
+
+function resources<T>(bundle: Bundle, type: string): T[] {
+  return (bundle.entry ?? []).flatMap((e) => (e.resource?.resourceType === type && (e.search?.mode ?? 'match') === 'match' ? [e.resource as T] : []));
+}
+
+function component(obs: Observation, code: string): string | undefined {
+  return (obs.component ?? []).find((c) => (c.code.coding ?? []).some((x) => x.system === FLAURA_PGX_CODES && x.code === code))?.valueString;
+}
+
+/**
+ * Phenotype Observations (as report/fhir.ts writes them) → per gene the newest result: every final, not superseded
+ * Observation of the gene issued with the newest usable one (ties of a result share `issued`).
+ */
+export function phenotypesFrom(observations: readonly Observation[]): { phenotypes: Map<string, GenePhenotype[]>; tested: Set<string> } {
+  const byGene = new Map<string, Observation[]>();
+  for (const o of observations) {
+    if (!hasLoinc(o, CODES.phenotype) || o.status !== 'final') continue;
+    if ((o.extension ?? []).some((e) => e.url === PGX_SUPERSEDED_BY_EXTENSION)) continue;
+    const gene = geneOf(o);
+    if (gene) byGene.set(gene, [...(byGene.get(gene) ?? []), o]);
+  }
+  const phenotypes = new Map<string, GenePhenotype[]>();
+  for (const [gene, list] of byGene) {
+    const usable = list.filter((o) => o.valueCodeableConcept?.text !== 'Indeterminate');
+    if (usable.length === 0) continue;
+    const newest = usable.map((o) => o.issued ?? '').sort().at(-1);
+    const current = usable.filter((o) => (o.issued ?? '') === newest);
+    phenotypes.set(
+      gene,
+      current.map((o) => {
+        const score = component(o, 'activity-score');
+        return { gene, phenotype: o.valueCodeableConcept?.text ?? '', lookupKey: component(o, 'lookup-key') ?? o.valueCodeableConcept?.text ?? '', ...(score ? { activityScore: score } : {}) };
+      }),
+    );
+  }
+  return { phenotypes, tested: new Set(byGene.keys()) };
+}
+
+function prefetched(request: HookRequest, key: string): Bundle | undefined {
+  const v = request.prefetch[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'object' || (v as Bundle).resourceType !== 'Bundle') {
+    throw new FlauraError('CDS_REQUEST_INVALID', 400, `prefetch.${key} must be the searchset Bundle of '${PREFETCH[key] ?? ''}'`, { type: 'invalid', expression: [`prefetch.${key}`] });
+  }
+  return v as Bundle;
+}
+
+/** Reads the patient data for a request: prefetch first, then `fetcher` for each key the prefetch lacks. */
+export async function loadPatientData(request: HookRequest, fetcher: Fetcher): Promise<PatientData> {
+  const fetched: string[] = [];
+  const get = async (key: string): Promise<Bundle> => {
+    const given = prefetched(request, key);
+    if (given) return given;
+    fetched.push(key);
+    return fetcher((PREFETCH[key] ?? '').replace('{{context.patientId}}', request.patientId));
+  };
+  const [pgx, requests, statements] = await Promise.all([get('pgxPhenotypes'), get('activeMedicationRequests'), get('activeMedicationStatements')]);
+  const { phenotypes, tested } = phenotypesFrom(resources<Observation>(pgx, 'Observation'));
+  // Prefetch from an outside EHR may hold more than asked: keep active ones only.
+  const medications = [
+    ...resources<MedicationRequest>(requests, 'MedicationRequest').filter((m) => m.status === 'active').map((m) => medicationUse(m, 'active-request')),
+    ...resources<MedicationStatement>(statements, 'MedicationStatement').filter((m) => m.status === 'active').map((m) => medicationUse(m, 'active-statement')),
+  ];
+  return { phenotypes, testedGenes: tested, medications, fetched };
+}
