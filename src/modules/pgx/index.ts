@@ -30,3 +30,15 @@ export type { PgxFormat } from './report/render.ts';
 export type { PgxResult, PgxInputFile } from './report/types.ts';
 /** Drug–drug–gene interactions (phenoconversion), built alongside in ./phenoconversion/. */
 export * as phenoconversion from './phenoconversion/index.ts';
+/** The module in the EMR: routes, storage of results as FHIR, and the summary read back from it. */
+export { pgxModule, createPgxModule } from './module.ts';
+export { importPgxResult } from './storage/import-result.ts';
+export type { PgxImportOutcome, PgxImportRequest, PgxStoreDeps } from './storage/import-result.ts';
+export { readPgxSummary } from './storage/summary.ts';
+export type { PgxSummary, PgxSummaryGene, PgxSummaryDrug, PgxSummaryGuidance } from './storage/summary.ts';
+export { PGX_RESULT_HASH_SYSTEM, PGX_SUPERSEDED_BY_EXTENSION } from './storage/conventions.ts';
+export { FLAURA_PGX_CODES, PGX_DATA_VERSION_EXTENSION } from './report/fhir.ts';
+/** Multi-sample VCFs (one pass) and synthetic VCFs written from the allele definitions. */
+export { callVcfCohort, createVcfCaller } from './matcher/caller.ts';
+export { panelVcf, geneRecords } from './synthetic/allele-vcf.ts';
+export { selfTestGene } from './synthetic/self-test.ts';
