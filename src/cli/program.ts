@@ -5,6 +5,7 @@ import { registerMigrateCommand } from './commands/migrate.ts';
 import { registerSeedDemoCommand } from './commands/seed-demo.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerTokenCommand } from './commands/token.ts';
+import { registerUserCommand } from './commands/user.ts';
 import { registerPgxCli } from '../modules/pgx/index.ts';
 import { callVcf } from '../modules/pgx/matcher/caller.ts';
 import { registerPgxImportCli } from '../modules/pgx/storage/cli-import.ts';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerSeedDemoCommand(program);
   registerImportCommand(program);
   registerTokenCommand(program);
+  registerUserCommand(program);
   registerPgxCli(program, { callVcf });
   registerPgxImportCli(program, {
     callVcf,

@@ -47,12 +47,12 @@ export async function seedDemoPgx(deps: { store: FhirStore; transaction: (bundle
 }
 
 /** The same through a running server's API (multipart upload per patient). */
-export async function seedDemoPgxViaHttp(baseUrl: string): Promise<number> {
+export async function seedDemoPgxViaHttp(baseUrl: string, headers: Record<string, string> = {}): Promise<number> {
   let created = 0;
   for (const c of demoPgxCases) {
     const form = new FormData();
     demoPgxFiles(c).forEach((f, i) => form.append(`file${i}`, new Blob([f.bytes]), f.name));
-    const res = await fetch(`${baseUrl.replace(/\/$/, '')}/pgx/patients/${c.patientId}/results`, { method: 'POST', body: form });
+    const res = await fetch(`${baseUrl.replace(/\/$/, '')}/pgx/patients/${c.patientId}/results`, { method: 'POST', headers, body: form });
     if (!res.ok) throw new Error(`PGx demo result for ${c.patientId}: the server answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
     if (res.status === 201) created++;
   }

@@ -5,6 +5,8 @@ import { loadConfig } from '../../config.ts';
 import { readDataDirLock } from '../../db/index.ts';
 import { FlauraError } from '../../errors.ts';
 import { demoBundle, demoCast } from '../../demo/demo-patients.ts';
+import { demoPractitionerBundle, seedDemoAccounts } from '../../demo/demo-accounts.ts';
+import { operatorToken } from './token.ts';
 import { seedDemoPgx, seedDemoPgxViaHttp } from '../../demo/pgx-demo.ts';
 import { callVcf } from '../../modules/pgx/matcher/caller.ts';
 import { createFlaura, FHIR_PREFIX, type Flaura } from '../../server.ts';
@@ -13,6 +15,9 @@ import { createFlaura, FHIR_PREFIX, type Flaura } from '../../server.ts';
 export async function seedDemo(flaura: Flaura, now = new Date()): Promise<number> {
   const transaction = async (bundle: Bundle) => (await flaura.router.handle({ method: 'POST', path: '', query: [], headers: {}, body: bundle, contentType: 'application/fhir+json', baseUrl: flaura.store.baseUrl })).body as Bundle;
   const res = await transaction(demoBundle(now));
+  await transaction(demoPractitionerBundle());
+  // Sign-in accounts for every staff role and each demo patient (password flaura-demo; see README).
+  await seedDemoAccounts(flaura.accounts.users);
   // Each patient's PGx result, run through the real pipeline (skipped when already stored).
   await seedDemoPgx({ store: flaura.store, transaction, callVcf });
   return res.entry?.length ?? 0;
@@ -29,10 +34,14 @@ export function registerSeedDemoCommand(program: Command): void {
       const config = loadConfig({ dataDir: opts.data, databaseUrl: opts.databaseUrl, logLevel: 'warn' });
       const running = opts.url ?? (config.databaseUrl ? undefined : readDataDirLock(config.dataDir)?.url);
       if (running) {
-        // The embedded database has one owner: go through the running server's API.
-        const res = await fetch(`${running.replace(/\/$/, '')}${FHIR_PREFIX}`, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(demoBundle(new Date())) });
-        if (!res.ok) throw new FlauraError('SEED_FAILED', 502, `The server at ${running} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
-        const pgx = await seedDemoPgxViaHttp(running);
+        // The embedded database has one owner: go through the running server's API, with an operator token.
+        const authorization = `Bearer ${await operatorToken({ role: 'admin', data: opts.data, databaseUrl: opts.databaseUrl })}`;
+        for (const bundle of [demoBundle(new Date()), demoPractitionerBundle()]) {
+          const res = await fetch(`${running.replace(/\/$/, '')}${FHIR_PREFIX}`, { method: 'POST', headers: { 'content-type': 'application/fhir+json', authorization }, body: JSON.stringify(bundle) });
+          if (!res.ok) throw new FlauraError('SEED_FAILED', 502, `The server at ${running} answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+        }
+        const pgx = await seedDemoPgxViaHttp(running, { authorization });
+        console.log('Demo sign-in accounts are created by `flaura serve --seed-demo` (the running server owns the database).');
         console.log(`Loaded ${demoCast.length} demo patients through ${running} (${pgx} new PGx results)`);
         return;
       }

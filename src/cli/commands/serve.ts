@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
 import { createFlaura, FHIR_PREFIX, type Flaura } from '../../server.ts';
 import { seedDemo } from './seed-demo.ts';
+import { demoAccounts, DEMO_PASSWORD } from '../../demo/demo-accounts.ts';
+import { randomPassword } from '../../security/auth/users.ts';
 
 export interface ServeOptions {
   port?: string;
@@ -45,7 +47,20 @@ export async function serve(options: ServeOptions): Promise<Flaura> {
   if (options.seedDemo) {
     const count = await seedDemo(flaura);
     console.log(`Demo data loaded (${count} resources; patients demo-tendai, demo-maria, demo-grace, demo-james).`);
+    const staff = demoAccounts.filter((a) => a.role !== 'patient').map((a) => a.username);
+    const patients = demoAccounts.filter((a) => a.role === 'patient').map((a) => `${a.username} (Patient/${a.patientId})`);
+    console.log(`Sign in at ${url}/ with a demo account, password '${DEMO_PASSWORD}' (demo only):`);
+    console.log(`  staff:    ${staff.join(', ')}`);
+    console.log(`  patients: ${patients.join(', ')}`);
+  } else if ((await flaura.accounts.users.count()) === 0) {
+    // First start of a real deployment: one admin with a random password, shown once and never stored in clear.
+    const password = randomPassword();
+    await flaura.accounts.users.create({ username: 'admin', password, role: 'admin' });
+    console.log(`First start: created the user 'admin' with password ${password}`);
+    console.log('  (shown once; change it with `flaura user passwd admin`)');
+    console.log(`Sign in at ${url}/ or use SMART discovery at ${url}/.well-known/smart-configuration`);
   }
+  console.log(`Scripts: \`npx flaura token --role admin${config.databaseUrl ? ' --database-url <url>' : ` --data ${config.dataDir}`}\` prints an access token.`);
   if (options.afterListen) await options.afterListen(flaura, url);
   return flaura;
 }
