@@ -10,6 +10,8 @@ import { align, readChart } from '../../web/src/logic/chart.ts';
 import { dataVersionText, toPgxSummary, type PgxSummaryResponse } from '../../web/src/logic/pgx.ts';
 import { explainForPatient, phenotypeTone } from '../../web/src/components/pgxWords.ts';
 import { validateResource } from '../../src/fhir/validation/index.ts';
+import { consentRules, evaluateConsent, isPrivacyConsent } from '../../src/security/consent/rules.ts';
+import dataClassesFile from '../../data/security/data-classes.json' with { type: 'json' };
 
 const genomic = dataClasses.find((d) => d.id === 'genomic')!;
 const treatment = purposes.find((p) => p.id === 'treatment')!;
@@ -58,12 +60,26 @@ describe('sharing choices', () => {
   it('writes a valid FHIR R4 Consent that denies genomic data for treatment', () => {
     const c = consentFor('demo-maria', genomic, treatment, false, new Date('2026-01-02T03:04:05Z'));
     expect(c.provision?.type).toBe('deny');
-    expect(c.provision?.securityLabel).toEqual([{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'GDIS' }]);
+    expect(c.provision?.securityLabel).toEqual([{ system: 'https://flaura.dev/fhir/CodeSystem/data-class', code: 'genomic' }]);
     expect(c.provision?.purpose).toEqual([{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'TREAT' }]);
     expect(c.policyRule?.coding?.[0]?.code).toBe('OPTOUT');
     expect(validateResource({ ...c, id: 'c1' })).toEqual([]);
     expect(consentMatches(c, genomic, treatment)).toBe(true);
     expect(consentMatches(c, genomic, research)).toBe(false);
+  });
+
+  it('uses the data-class labels the server defines, and the server’s consent rules read the choice as the patient meant it', () => {
+    for (const dc of dataClasses) {
+      expect(dc.system).toBe(dataClassesFile.system);
+      expect(dataClassesFile.classes.map((c) => c.code)).toContain(dc.code);
+    }
+    const withdrawn = consentFor('demo-maria', genomic, treatment, false);
+    expect(isPrivacyConsent(withdrawn)).toBe(true);
+    const rules = consentRules({ ...withdrawn, id: 'c1' });
+    const ask = (purpose: string, labels: string[]) => evaluateConsent(rules, { role: 'clinician', purpose, resourceType: 'Observation', labels, now: new Date() }).effect;
+    expect(ask('TREAT', [`${dataClassesFile.system}|genomic`])).toBe('deny');
+    expect(ask('TREAT', [`${dataClassesFile.system}|wearable`])).toBe('none');
+    expect(ask('HRESCH', [`${dataClassesFile.system}|genomic`])).toBe('none');
   });
 
   it('the newest active Consent decides; without one the default holds', () => {
