@@ -113,11 +113,30 @@ function binaryEntries(patientId: string, files: readonly UploadedFile[], result
   return { entries, byInput, ...(bed ? { bed: { id: binary(bed, 'text/x-bed'), name: bed.name ?? 'assayed.bed' } } : {}) };
 }
 
+/** Imports for one patient run one after the other in this process (so two uploads of one file store it once). */
+const patientQueues = new Map<string, Promise<unknown>>();
+
+function serialized<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const previous = patientQueues.get(key) ?? Promise.resolve();
+  const run = previous.then(fn, fn);
+  const tail = run.catch(() => undefined);
+  patientQueues.set(key, tail);
+  void tail.then(() => {
+    if (patientQueues.get(key) === tail) patientQueues.delete(key);
+  });
+  return run;
+}
+
 /**
  * Runs the engine on the file(s) and stores the result for the patient. Re-importing the same content is a no-op
- * (`unchanged`); bad input throws FlauraError 400 before anything is written.
+ * (`unchanged`); bad input throws FlauraError 400 before anything is written. Imports for one patient are serialized
+ * within the process.
  */
-export async function importPgxResult(deps: PgxStoreDeps, request: PgxImportRequest): Promise<PgxImportOutcome> {
+export function importPgxResult(deps: PgxStoreDeps, request: PgxImportRequest): Promise<PgxImportOutcome> {
+  return serialized(request.patientId, () => importNow(deps, request));
+}
+
+async function importNow(deps: PgxStoreDeps, request: PgxImportRequest): Promise<PgxImportOutcome> {
   if (!PATIENT_ID.test(request.patientId)) throw new FlauraError('PGX_BAD_PATIENT', 400, 'the patient id must be a FHIR id');
   if (!deps.transaction) throw new FlauraError('PGX_STORE_UNAVAILABLE', 501, 'this build gives modules no FHIR transaction runner');
   splitInputs(request.files); // count, emptiness and size, before anything is hashed or read

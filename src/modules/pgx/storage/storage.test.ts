@@ -45,6 +45,7 @@ beforeAll(async () => {
   await createPatient('p2', 'male');
   await createPatient('p3');
   await createPatient('p4');
+  await createPatient('p5');
 });
 afterAll(async () => server.close());
 
@@ -204,5 +205,16 @@ describe('POST /pgx/patients/{id}/results', () => {
     const lonelyBed = await post('p4', part('only.bed', bed) + `--${boundary}--\r\n`, { 'content-type': `multipart/form-data; boundary=${boundary}` });
     expect(lonelyBed.status).toBe(400);
     expect(JSON.stringify(lonelyBed.json)).toMatch(/needs the VCF/);
+  });
+
+  it('two concurrent uploads of the same file store it once (imports per patient are serialized)', async () => {
+    const vcf = panelVcf(defs, { TPMT: ['*1', '*3A'] }, { sample: 'CONCURRENT' });
+    const [a, b] = await Promise.all([post('p5', vcf), post('p5', vcf)]);
+    expect([a.status, b.status].sort()).toEqual([200, 201]);
+    expect(a.json.reportId).toBe(b.json.reportId);
+    const reports = await search<DiagnosticReport>('DiagnosticReport?subject=Patient/p5');
+    expect(reports).toHaveLength(1);
+    expect(await search<Observation>('Observation?subject=Patient/p5&_count=1000')).toHaveLength(reports[0]!.result!.length);
+    expect(await search<Provenance>(`Provenance?target=DiagnosticReport/${reports[0]!.id}`)).toHaveLength(1);
   });
 });
