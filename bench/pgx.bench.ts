@@ -85,7 +85,7 @@ export async function benchPgx(options: PgxBenchOptions): Promise<string> {
     out.push(
       '### Whole-genome-like VCF (synthetic, one sample)',
       '',
-      `${written.records.toLocaleString('en')} GATK-shaped SNV records over chr1–22 and X (${(written.bytes / 1e9).toFixed(2)} GB = ${(written.bytes / 2 ** 30).toFixed(2)} GiB uncompressed; BGZF ${(bgzBytes / 2 ** 30).toFixed(2)} GiB, deflate level 6) with the panel's ${panelRecords.length} records at their GRCh38 positions, generated into \`os.tmpdir()\` in ${genSeconds.toFixed(0)} s and deleted afterwards. Each scan runs in its own process (best of two runs); MB/s are uncompressed bytes (10^6) per second; peak RSS is that process's.`,
+      `${written.records.toLocaleString('en')} GATK-shaped SNV records over chr1–22 and X (${(written.bytes / 1e9).toFixed(2)} GB = ${(written.bytes / 2 ** 30).toFixed(2)} GiB uncompressed; BGZF ${(bgzBytes / 2 ** 30).toFixed(2)} GiB, deflate level 6) with the panel's ${panelRecords.length} records at their GRCh38 positions, generated into \`os.tmpdir()\` in ${genSeconds.toFixed(0)} s and deleted afterwards. Each scan runs in its own process (best of two runs; the allele definitions are loaded before the clock starts); MB/s are uncompressed bytes (10^6) per second; peak RSS is that process's.`,
       '',
       '| scan | seconds | MB/s (uncompressed) | peak RSS MiB |',
       '|---|---|---|---|',
