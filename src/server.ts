@@ -28,7 +28,6 @@ import type { Module, ModuleContext } from './modules/types.ts';
 import { registerModuleRoutes, startModules } from './modules/registry.ts';
 import { wearablesModule } from './modules/wearables/module.ts';
 import { pgxModule } from './modules/pgx/module.ts';
-import { cdsHooksModule } from './modules/cds-hooks/module.ts';
 import { webPlugin } from './web/plugin.ts';
 import { createResourceSealer } from './security/encryption/resource-sealing.ts';
 import { loadKeyRing } from './security/encryption/key-ring.ts';
@@ -41,13 +40,14 @@ import { ClientStore } from './security/auth/clients.ts';
 import { OAuthServer } from './security/auth/oauth.ts';
 import { authRoutes, capabilitySecurity } from './security/auth/routes.ts';
 import { registerWebClient } from './security/auth/web-client.ts';
+import { loadTlsFiles, registerTransportSecurity } from './security/transport.ts';
 import { join } from 'node:path';
 import packageJson from '../package.json' with { type: 'json' };
 
 export const FHIR_PREFIX = '/fhir';
 
 /** Every module this build has; `FLAURA_MODULES` picks some (default `all`). */
-export const availableModules: readonly Module[] = [wearablesModule, pgxModule, cdsHooksModule];
+export const availableModules: readonly Module[] = [wearablesModule, pgxModule];
 
 function selectModules(names: readonly string[]): Module[] {
   if (names.includes('all')) return [...availableModules];
@@ -162,7 +162,10 @@ export async function createFlaura(config: FlauraConfig, options: CreateFlauraOp
     },
   });
 
+  // HTTPS when certificate files are configured; the instance type is the same for our purposes (routes, inject).
+  const https = config.tlsCert && config.tlsKey ? loadTlsFiles(config.tlsCert, config.tlsKey) : undefined;
   const app = Fastify({
+    ...(https ? { https } : {}),
     logger: { level: config.logLevel },
     bodyLimit: config.bodyLimitBytes,
     requestIdHeader: 'x-request-id',
@@ -180,6 +183,7 @@ export async function createFlaura(config: FlauraConfig, options: CreateFlauraOp
   app.setErrorHandler((err, request, reply) => sendError(request, reply, err));
   const modules = selectModules(config.modules);
   registerAuthHook(app, { authenticate: (header, ip) => auth.authenticate(header, ip), extraPrefixes: modules.map((m) => `/${m.name}`) });
+  await registerTransportSecurity(app, { tls: https !== undefined, corsOrigins: config.corsOrigins, rateLimitPerMinute: config.rateLimitPerMinute });
   app.get('/healthz', async () => ({ status: 'ok' }));
   const now = options.now ?? (() => new Date());
   const users = new UserStore(db, now);

@@ -26,6 +26,11 @@ describe(`authentication gate on ${testDbKind}`, () => {
   });
   const none = { authorization: '' };
 
+  it('CORS preflights (OPTIONS) pass the gate: they carry no credentials', async () => {
+    const res = await s.request('OPTIONS', '/fhir/Patient', undefined, none);
+    expect(res.status).not.toBe(401);
+  });
+
   it('no token on the FHIR API: 401 OperationOutcome with WWW-Authenticate: Bearer', async () => {
     for (const [method, path] of [['GET', 'Patient'], ['GET', 'Patient/x'], ['POST', ''], ['GET', 'Patient/x/_history'], ['GET', '$whoami']] as const) {
       const res = await s.fhir(method, path, method === 'POST' ? { resourceType: 'Bundle', type: 'batch', entry: [] } : undefined, none);
@@ -36,7 +41,7 @@ describe(`authentication gate on ${testDbKind}`, () => {
   });
 
   it('no token on module routes: 401 too, before the module sees the request', async () => {
-    for (const url of ['/wearables/chart?patient=p&metric=heart-rate&from=2024-01-01&to=2024-01-02', '/pgx/patients/demo-maria/summary', '/cds-services', '/audit/anything']) {
+    for (const url of ['/wearables/chart?patient=p&metric=heart-rate&from=2024-01-01&to=2024-01-02', '/pgx/patients/demo-maria/summary', '/audit/anything', '/security/anything']) {
       const res = await s.request('GET', url, undefined, none);
       expect(res.status, url).toBe(401);
       expect(res.body.resourceType).toBe('OperationOutcome');

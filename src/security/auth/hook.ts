@@ -42,6 +42,8 @@ export interface AuthHookOptions {
 /** True when this request needs a verified access token before any handler runs. */
 export function requiresToken(request: FastifyRequest, prefixes: readonly string[]): boolean {
   if (request.routeOptions.config?.auth === 'custom') return false;
+  // CORS preflights never carry credentials (Fetch standard); they reveal nothing and must reach the CORS handler.
+  if (request.method === 'OPTIONS') return false;
   const path = decodedPath(request.url);
   if (isPublicException(request.method, path)) return false;
   const routeUrl = request.routeOptions.url ?? '';
