@@ -12,13 +12,15 @@ export interface ServeOptions {
   data?: string;
   databaseUrl?: string;
   seedDemo?: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
   /** Hook run after the server listens (npm start seeds demo data here). */
   afterListen?: (flaura: Flaura, url: string) => Promise<void>;
 }
 
 /** Starts Flaura and wires graceful shutdown on SIGINT/SIGTERM: in-flight requests finish, then the database closes. */
 export async function serve(options: ServeOptions): Promise<Flaura> {
-  const config = loadConfig({ port: options.port, host: options.host, dataDir: options.data, databaseUrl: options.databaseUrl });
+  const config = loadConfig({ port: options.port, host: options.host, dataDir: options.data, databaseUrl: options.databaseUrl, tlsCert: options.tlsCert, tlsKey: options.tlsKey });
   const flaura = await createFlaura(config);
   const url = await flaura.listen();
   const where = config.databaseUrl ? `PostgreSQL ${new URL(config.databaseUrl).host}` : `embedded database in ${config.dataDir}`;
@@ -74,6 +76,8 @@ export function registerServeCommand(program: Command): void {
     .option('--data <dir>', 'embedded database directory (FLAURA_DATA)', undefined)
     .option('--database-url <url>', 'PostgreSQL URL instead of the embedded database (DATABASE_URL)')
     .option('--seed-demo', 'load the demo patients after start (idempotent)')
+    .option('--tls-cert <file>', 'PEM certificate: serve HTTPS (FLAURA_TLS_CERT; needs --tls-key)')
+    .option('--tls-key <file>', 'PEM private key (FLAURA_TLS_KEY)')
     .action(async (opts: ServeOptions) => {
       await serve(opts);
     });
