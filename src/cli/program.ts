@@ -11,8 +11,8 @@ import { callVcf } from '../modules/pgx/matcher/caller.ts';
 import { registerPgxImportCli } from '../modules/pgx/storage/cli-import.ts';
 import { createFlaura } from '../server.ts';
 import type { Bundle } from '@medplum/fhirtypes';
-import { registerWearablesCli, wearablesMigrations } from '../modules/wearables/index.ts';
-import { acquireDataDirLock, migrate, openDb } from '../db/index.ts';
+import { registerWearablesCli } from '../modules/wearables/index.ts';
+import { acquireDataDirLock } from '../db/index.ts';
 import { loadConfig } from '../config.ts';
 import packageJson from '../../package.json' with { type: 'json' };
 
@@ -40,13 +40,19 @@ export function buildProgram(): Command {
     },
   });
   registerWearablesCli(program, {
-    // Opens the configured database under the data-directory lock (the embedded database has one owner).
-    openDb: async () => {
-      const config = loadConfig({ logLevel: 'warn' });
-      if (!config.databaseUrl) acquireDataDirLock(config.dataDir);
-      const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
-      await migrate(db, wearablesMigrations);
-      return db;
+    // The whole EMR (not just the tables): daily summaries and alerts are written as FHIR through its transaction.
+    open: async (where) => {
+      const config = loadConfig({ dataDir: where.data, databaseUrl: where.databaseUrl, logLevel: 'warn' });
+      // The embedded database has one owner: refuse (clearly) while a server holds the data directory.
+      const lock = config.databaseUrl ? undefined : acquireDataDirLock(config.dataDir);
+      try {
+        const flaura = await createFlaura(config);
+        const transaction = async (bundle: Bundle) => (await flaura.router.handle({ method: 'POST', path: '', query: [], headers: {}, body: bundle, contentType: 'application/fhir+json', baseUrl: flaura.store.baseUrl })).body as Bundle;
+        return { deps: { db: flaura.db, store: flaura.store, transaction }, close: async () => { try { await flaura.close(); } finally { lock?.release(); } } };
+      } catch (e) {
+        lock?.release();
+        throw e;
+      }
     },
   });
   return program;

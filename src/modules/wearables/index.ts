@@ -47,3 +47,17 @@ export { renderAlert, describeAlert, ALERT_RULE_SYSTEM, ALERT_IDENTIFIER_SYSTEM 
 export type { RenderAlertInput } from './alerts/render.ts';
 export { registerWearablesCli } from './cli.ts';
 export type { WearablesCliOptions } from './cli.ts';
+export { detectFormat } from './importers/open-import.ts';
+export { readDailyValues, patientTimeZone } from './storage/daily-values.ts';
+export type { WearablesDeps } from './service/deps.ts';
+export { publishDailySummaries } from './service/publish-daily.ts';
+export { syncAlerts, listAlerts, getAlert, acknowledgeAlert, INBOX_STATUSES } from './service/alert-store.ts';
+export type { InboxAlert, InboxStatus } from './service/alert-store.ts';
+export { processImport } from './service/process-import.ts';
+export type { ProcessImportResult } from './service/process-import.ts';
+export { chartWithBaseline } from './service/chart.ts';
+export type { ChartAnswer, BaselineBandDay, AlertMarker } from './service/chart.ts';
+export { authorizeWearables } from './service/authorize.ts';
+export { appleHealthExport } from './synthetic/apple-health-export.ts';
+export type { SyntheticProfile } from './synthetic/apple-health-export.ts';
+export type { WearablesEmr } from './cli.ts';

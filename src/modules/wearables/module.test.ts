@@ -16,8 +16,9 @@ describe(`wearables module on ${testDbKind}`, () => {
     await s.close();
   });
 
-  const post = (body: string, key: string) =>
-    s.request('POST', '/wearables/samples?patient=demo-grace', body, { 'content-type': 'application/x-ndjson', 'idempotency-key': key });
+  // Samples come from a device client bound to the patient (an admin may not post them).
+  const post = async (body: string, key: string) =>
+    s.request('POST', '/wearables/samples?patient=demo-grace', body, { 'content-type': 'application/x-ndjson', 'idempotency-key': key, authorization: `Bearer ${await s.token({ role: 'device', patientId: 'demo-grace', clientId: 'phone-app' })}` });
 
   it('stores Open mHealth samples, and a retried batch adds nothing', async () => {
     const first = await post(ndjson, 'batch-1');
@@ -37,7 +38,7 @@ describe(`wearables module on ${testDbKind}`, () => {
   });
 
   it('rejects bad input with an OperationOutcome', async () => {
-    const badPatient = await s.request('POST', '/wearables/samples?patient=no%20spaces', '[]');
+    const badPatient = await s.request('GET', '/wearables/chart?patient=no%20spaces&metric=heart-rate&from=2024-01-01&to=2024-01-02');
     expect(badPatient.status).toBe(400);
     expect(JSON.parse(badPatient.text).resourceType).toBe('OperationOutcome');
     const badMetric = await s.request('GET', '/wearables/chart?patient=p1&metric=vibes&from=2024-01-01&to=2024-01-02');

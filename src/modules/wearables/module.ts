@@ -1,17 +1,27 @@
-// The wearables Lego block: its tables, a live ingest API for devices and phone apps, and chart queries.
+// The wearables Lego block: its tables, a live ingest API for devices and phone apps, chart queries with the personal
+// baseline band and alert markers, and the alerts inbox with acknowledgement.
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { FlauraError } from '../../errors.ts';
 import type { Module, ModuleContext } from '../types.ts';
+import { loadAlertRules } from './alerts/rules.ts';
 import { loadMetricCatalog } from './metrics/catalog.ts';
 import { importOmh } from './importers/omh.ts';
 import { readJsonLines } from './importers/json-lines.ts';
 import { endDatedMetrics } from './pipeline.ts';
+import { acknowledgeAlert, getAlert, INBOX_STATUSES, listAlerts, type InboxStatus } from './service/alert-store.ts';
+import { actorOf, authorizeWearables, type WearablesAccess } from './service/authorize.ts';
+import { chartWithBaseline } from './service/chart.ts';
+import type { WearablesDeps } from './service/deps.ts';
+import { processImport } from './service/process-import.ts';
 import { wearablesMigrations } from './storage/migrations.ts';
-import { ingestImport } from './storage/ingest.ts';
-import { queryChart } from './storage/query.ts';
+import { patientTimeZone } from './storage/daily-values.ts';
+import { ingestImport, type ImportResult } from './storage/ingest.ts';
 
 const ID = /^[A-Za-z0-9\-.]{1,64}$/;
+const MAX_NOTE = 4000;
+
+type WearablesContext = ModuleContext & WearablesAccess;
 
 function patientParam(value: unknown): string {
   if (typeof value !== 'string' || !ID.test(value)) throw new FlauraError('WEARABLES_BAD_PATIENT', 400, 'patient must be a FHIR id');
@@ -24,17 +34,38 @@ function dateParam(name: string, value: unknown): Date {
   return d;
 }
 
-async function routes(app: FastifyInstance, ctx: ModuleContext): Promise<void> {
+function depsOf(ctx: ModuleContext): WearablesDeps {
+  const transaction = ctx.transaction;
+  if (!transaction) throw new FlauraError('WEARABLES_NO_TRANSACTION', 500, 'The wearables module needs the FHIR transaction entry point');
+  return { db: ctx.db, store: ctx.store, transaction };
+}
+
+/** A stored import replayed for a retried Idempotency-Key. */
+async function storedImport(ctx: ModuleContext, importId: string): Promise<ImportResult | undefined> {
+  const r = await ctx.db.query<{ received: number; inserted: number; rejected: number; issues: ImportResult['issues'] | string; finished_at: Date | null }>(
+    `SELECT received, inserted, rejected, issues, finished_at FROM wearable_import WHERE id = $1`,
+    [importId],
+  );
+  const row = r.rows[0];
+  if (!row) return undefined;
+  const issues = typeof row.issues === 'string' ? (JSON.parse(row.issues) as ImportResult['issues']) : row.issues;
+  return { importId, received: row.received, inserted: row.inserted, duplicates: row.received - row.inserted, rejected: row.rejected, issues, window: null };
+}
+
+async function routes(app: FastifyInstance, ctx: WearablesContext): Promise<void> {
   const catalog = loadMetricCatalog();
+  const rules = loadAlertRules();
   // Samples arrive as Open mHealth data points: a JSON array, or NDJSON (one data point per line).
   app.addContentTypeParser(['application/x-ndjson', 'application/json'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   /**
-   * `POST /wearables/samples?patient=ID`: stores a batch; retries are idempotent (duplicates are dropped by the
-   * store's dedup key), and an `Idempotency-Key` header names the import.
+   * `POST /wearables/samples?patient=ID`: stores a batch from the patient's phone app or a device client bound to
+   * that patient; duplicates are dropped by the store's dedup key, and a retried `Idempotency-Key` answers the stored
+   * result without storing again. The touched days are published as FHIR daily summaries and alerts re-evaluated.
    */
   app.post('/samples', async (request, reply) => {
     const patientId = patientParam((request.query as Record<string, unknown>).patient);
+    await authorizeWearables(ctx, request.principal, 'ingest', patientId);
     const text = String(request.body ?? '').trim();
     if (!text) throw new FlauraError('WEARABLES_BAD_JSON', 400, 'The body must hold Open mHealth data points (JSON array or NDJSON)');
     let lines: string;
@@ -49,29 +80,73 @@ async function routes(app: FastifyInstance, ctx: ModuleContext): Promise<void> {
     } else lines = text;
     const key = request.headers['idempotency-key'];
     const importId = typeof key === 'string' && ID.test(key) ? `${patientId}-${key}` : randomUUID();
+    const replay = await storedImport(ctx, importId);
+    if (replay) return reply.code(200).header('idempotent-replayed', 'true').send(replay);
+    const now = new Date();
+    const timeZone = await patientTimeZone(ctx.db, patientId);
     const result = await ingestImport(ctx.db, importOmh(readJsonLines((async function* () { yield lines; })()), catalog), {
-      patientId,
-      importId,
-      format: 'omh',
-      now: new Date(),
-      sourcePriority: catalog.defaultSourcePriority,
-      endDatedMetrics: endDatedMetrics(catalog),
+      patientId, importId, format: 'omh', now, timeZone, sourcePriority: catalog.defaultSourcePriority, endDatedMetrics: endDatedMetrics(catalog),
     });
-    return reply.code(result.rejected > 0 && result.inserted === 0 && result.duplicates === 0 ? 422 : 200).send(result);
+    const actor = actorOf(request.principal, request);
+    const processed = await processImport(depsOf(ctx), catalog, rules, result, { patientId, timeZone, importFormat: 'omh', now, ...(actor ? { actor } : {}) });
+    return reply.code(result.rejected > 0 && result.inserted === 0 && result.duplicates === 0 ? 422 : 200).send({ ...result, summaries: processed.summaries, alerts: processed.alerts });
   });
 
-  /** `GET /wearables/chart?patient=ID&metric=M&from=…&to=…&points=N`: a window downsampled for charts. */
+  /**
+   * `GET /wearables/chart?patient=ID&metric=M&from=…&to=…&points=N`: the window downsampled to N points, the
+   * personal baseline band per day and the alert markers of the metric in the window.
+   */
   app.get('/chart', async (request) => {
     const q = request.query as Record<string, unknown>;
+    const patientId = patientParam(q.patient);
+    await authorizeWearables(ctx, request.principal, 'read', patientId);
     const metric = String(q.metric ?? '');
     if (!catalog.metrics.some((m) => m.id === metric)) throw new FlauraError('WEARABLES_UNKNOWN_METRIC', 400, `Unknown metric '${metric}'`);
-    return queryChart(ctx.db, {
-      patientId: patientParam(q.patient),
-      metric,
-      from: dateParam('from', q.from),
-      to: dateParam('to', q.to),
-      points: q.points === undefined ? 500 : Number(q.points),
-      sourcePriority: catalog.defaultSourcePriority,
+    return chartWithBaseline(ctx, catalog, rules, {
+      patientId, metric, from: dateParam('from', q.from), to: dateParam('to', q.to),
+      points: q.points === undefined ? 500 : Number(q.points), timeZone: await patientTimeZone(ctx.db, patientId),
+    });
+  });
+
+  /** `GET /wearables/alerts?status=active|acknowledged|resolved|all[&patient=ID]`: the alerts inbox, newest first. */
+  app.get('/alerts', async (request) => {
+    const q = request.query as Record<string, unknown>;
+    const status = (q.status ?? 'active') as InboxStatus;
+    if (!INBOX_STATUSES.includes(status)) throw new FlauraError('WEARABLES_BAD_STATUS', 400, `status must be one of ${INBOX_STATUSES.join(', ')}`);
+    const p = request.principal;
+    // A patient's (or device's) own token sees its own patient; staff may list every patient's alerts.
+    const patientId = q.patient !== undefined ? patientParam(q.patient) : p && (p.role === 'patient' || p.role === 'device') ? p.patientId : undefined;
+    await authorizeWearables(ctx, p, 'read', patientId);
+    const alerts = await listAlerts(ctx, { status, ...(patientId ? { patientId } : {}) });
+    if (patientId || !p || !ctx.access) return { alerts };
+    // Staff listing across patients: keep the patients the policy lets this caller read.
+    const allowed = new Map<string, boolean>();
+    for (const id of new Set(alerts.map((a) => a.patientId))) allowed.set(id, await authorizeWearables(ctx, p, 'read', id).then(() => true, () => false));
+    return { alerts: alerts.filter((a) => allowed.get(a.patientId)) };
+  });
+
+  /** `POST /wearables/alerts/{id}/ack` `{ "note": "…" }`: the care team acknowledges an alert (recorded in FHIR). */
+  app.post('/alerts/:id/ack', async (request: FastifyRequest<{ Params: { id: string } }>) => {
+    const id = request.params.id;
+    if (!ID.test(id)) throw new FlauraError('WEARABLES_BAD_ALERT_ID', 400, 'The alert id must be a FHIR id');
+    let body: unknown = request.body;
+    if (typeof body === 'string') {
+      try {
+        body = body.trim() ? JSON.parse(body) : {};
+      } catch (err) {
+        throw new FlauraError('WEARABLES_BAD_JSON', 400, `The body is not valid JSON: ${(err as Error).message}`);
+      }
+    }
+    const note = (body as { note?: unknown } | null)?.note;
+    if (typeof note !== 'string' || !note.trim() || note.length > MAX_NOTE) throw new FlauraError('WEARABLES_BAD_NOTE', 400, `The body must be {"note": "..."} with a non-empty note of at most ${MAX_NOTE} characters`);
+    const alert = await getAlert(ctx, id);
+    await authorizeWearables(ctx, request.principal, 'acknowledge', alert.patientId);
+    const p = request.principal;
+    const actor = actorOf(p, request);
+    return acknowledgeAlert(depsOf(ctx), {
+      flagId: id, note: note.trim(), by: p?.fhirUser ?? p?.subject ?? 'operator', now: new Date(),
+      ...(p?.fhirUser && /^(Practitioner|PractitionerRole|RelatedPerson|Patient)\//.test(p.fhirUser) ? { sender: p.fhirUser } : {}),
+      ...(actor ? { actor } : {}),
     });
   });
 }

@@ -21,7 +21,7 @@ interface OpenRecord {
  * Reads an Apple Health export.xml stream and yields one item per `Record` element (other elements such as
  * `Workout`, `ActivitySummary` and `Me` are skipped). Malformed XML aborts with WEARABLES_MALFORMED_XML.
  */
-export async function* importAppleHealthXml(chunks: AsyncIterable<Buffer | string>, catalog: MetricCatalog): AsyncGenerator<ImportItem> {
+export async function* importAppleHealthXml(chunks: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, catalog: MetricCatalog): AsyncGenerator<ImportItem> {
   const parser = new SaxesParser({ position: true });
   const decoder = new TextDecoder('utf-8');
   const ready: ImportItem[] = [];

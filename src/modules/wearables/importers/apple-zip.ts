@@ -9,7 +9,7 @@ function isExportEntry(name: string): boolean {
 }
 
 /** Opens the export XML entry of an Apple Health `export.zip` as a stream (the archive is read lazily, entry by entry). */
-export function openAppleHealthZip(path: string): Promise<Readable> {
+export function openAppleHealthZip(path: string, onSize?: (uncompressedBytes: number) => void): Promise<Readable> {
   return new Promise((resolve, reject) => {
     yauzl.open(path, { lazyEntries: true, autoClose: true }, (err, zip) => {
       if (err || !zip) {
@@ -23,6 +23,7 @@ export function openAppleHealthZip(path: string): Promise<Readable> {
           return;
         }
         found = true;
+        onSize?.(entry.uncompressedSize);
         zip.openReadStream(entry, (e, stream) => {
           if (e || !stream) reject(new FlauraError('WEARABLES_BAD_ZIP', 400, `Cannot read ${entry.fileName}: ${e?.message ?? 'unknown error'}`, { cause: e }));
           else resolve(stream);

@@ -13,6 +13,8 @@ export interface ImportResult {
   duplicates: number;
   rejected: number;
   issues: ImportIssue[];
+  /** First and last sample start of the import (ISO), or null when it held no samples. */
+  window: { from: string; to: string } | null;
 }
 
 export interface IngestOptions {
@@ -29,6 +31,8 @@ export interface IngestOptions {
   maxIssues?: number;
   /** Metrics whose rollups are dated by sample end (sleep); `runImport` fills it from the catalog. */
   endDatedMetrics?: readonly string[];
+  /** Called every `batchSize` records with the counts so far (progress bars). */
+  onProgress?: (counts: { received: number; rejected: number }) => void;
 }
 
 const STAGE_COLUMNS = ['patient_id', 'metric', 'start_time', 'end_time', 'value', 'unit', 'source', 'source_kind', 'device', 'context', 'import_id'] as const;
@@ -45,7 +49,7 @@ export async function ingestImport(db: Db, items: AsyncIterable<ImportItem>, opt
   const batchSize = options.batchSize ?? 5000;
   const maxIssues = options.maxIssues ?? 1000;
   return db.transaction(async (tx) => {
-    await tx.query(`INSERT INTO wearable_import (id, patient_id, format, started_at) VALUES ($1, $2, $3, $4)`, [options.importId, options.patientId, options.format, options.now.toISOString()]);
+    await tx.query(`INSERT INTO wearable_import (id, patient_id, format, started_at, time_zone) VALUES ($1, $2, $3, $4, $5)`, [options.importId, options.patientId, options.format, options.now.toISOString(), options.timeZone ?? 'UTC']);
     const issues: ImportIssue[] = [];
     const spans = new Map<string, { lo: number; hi: number }>();
     const months = new Set<number>();
@@ -78,6 +82,7 @@ export async function ingestImport(db: Db, items: AsyncIterable<ImportItem>, opt
       if (item.type === 'issue') {
         rejected++;
         if (issues.length < maxIssues) issues.push(item.issue);
+        if (options.onProgress && rejected % batchSize === 0) options.onProgress({ received, rejected });
         continue;
       }
       received++;
@@ -89,7 +94,10 @@ export async function ingestImport(db: Db, items: AsyncIterable<ImportItem>, opt
         if (s.start > span.hi) span.hi = s.start;
       }
       batch.push(s);
-      if (batch.length >= batchSize) await flush();
+      if (batch.length >= batchSize) {
+        await flush();
+        options.onProgress?.({ received, rejected });
+      }
     }
     await flush();
     const cols = STAGE_COLUMNS.join(', ');
@@ -100,7 +108,9 @@ export async function ingestImport(db: Db, items: AsyncIterable<ImportItem>, opt
       await refreshRollups(tx, { patientId: options.patientId, metric, from: new Date(span.lo), to: new Date(span.hi), priority: options.sourcePriority, timeZone: options.timeZone ?? 'UTC', dateByEnd: options.endDatedMetrics?.includes(metric) ?? false });
     }
     await tx.query(`UPDATE wearable_import SET finished_at = $2, received = $3, inserted = $4, rejected = $5, issues = $6 WHERE id = $1`, [options.importId, options.now.toISOString(), received, inserted, rejected, JSON.stringify(issues)]);
-    return { importId: options.importId, received, inserted, duplicates: received - inserted, rejected, issues };
+    const starts = [...spans.values()];
+    const window = starts.length ? { from: new Date(Math.min(...starts.map((x) => x.lo))).toISOString(), to: new Date(Math.max(...starts.map((x) => x.hi))).toISOString() } : null;
+    return { importId: options.importId, received, inserted, duplicates: received - inserted, rejected, issues, window };
   });
 }
 

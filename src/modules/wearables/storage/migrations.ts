@@ -80,4 +80,59 @@ CREATE TABLE wearable_retention (
     sql: `
 INSERT INTO wearable_retention (raw_days, hourly_days) VALUES (730, 1825)`,
   },
+  {
+    id: 'wearables/007-import-time-zone',
+    sql: `
+ALTER TABLE wearable_import ADD COLUMN time_zone text`,
+  },
+  {
+    // What was last published as a daily summary Observation: a re-run skips unchanged days (no new versions).
+    id: 'wearables/008-published-day',
+    sql: `
+CREATE TABLE wearable_published_day (
+  patient_id text NOT NULL,
+  metric text NOT NULL,
+  day date NOT NULL,
+  content_hash text NOT NULL,
+  observation_id text NOT NULL,
+  published_at timestamptz NOT NULL,
+  PRIMARY KEY (patient_id, metric, day)
+)`,
+  },
+  {
+    // The alerts inbox: one row per alert episode (dedup key); the clinical record is the Flag + Communication.
+    id: 'wearables/009-alert',
+    sql: `
+CREATE TABLE wearable_alert (
+  dedup_key text PRIMARY KEY,
+  patient_id text NOT NULL,
+  rule_id text NOT NULL,
+  metric text NOT NULL,
+  title text NOT NULL,
+  severity text NOT NULL,
+  onset date NOT NULL,
+  status text NOT NULL CHECK (status IN ('active', 'resolved')),
+  resolved_on date,
+  evidence jsonb NOT NULL,
+  detail text NOT NULL,
+  content_hash text NOT NULL,
+  flag_id text NOT NULL,
+  communication_id text NOT NULL,
+  acknowledged_at timestamptz,
+  acknowledged_by text,
+  ack_note text,
+  ack_communication_id text,
+  updated_at timestamptz NOT NULL
+)`,
+  },
+  {
+    id: 'wearables/010-alert-index',
+    sql: `
+CREATE INDEX wearable_alert_inbox ON wearable_alert (status, patient_id, onset)`,
+  },
+  {
+    id: 'wearables/011-alert-flag',
+    sql: `
+CREATE UNIQUE INDEX wearable_alert_flag ON wearable_alert (flag_id)`,
+  },
 ];

@@ -23,6 +23,8 @@ export interface ChartQuery {
   sourcePriority: readonly SourceKind[];
   /** Windows up to this length are read raw (default 3 days); longer ones come from rollups. */
   rawWindowMs?: number;
+  /** Rollup points carry the bucket total instead of the mean (steps, sleep: a day's total is what is charted). */
+  sumBuckets?: boolean;
 }
 
 export interface ChartResult {
@@ -54,5 +56,5 @@ export async function queryChart(db: Queryable, q: ChartQuery): Promise<ChartRes
   }
   const bucket: RollupBucket = span / 3_600_000 <= q.points * 10 ? 'hour' : 'day';
   const rows = await readRollups(db, { patientId: q.patientId, metric: q.metric, bucket, from: q.from, to: q.to });
-  return { resolution: bucket, points: lttb(rows.map((r) => ({ t: r.bucketStart.getTime(), v: r.mean, min: r.min, max: r.max })), q.points) };
+  return { resolution: bucket, points: lttb(rows.map((r) => ({ t: r.bucketStart.getTime(), v: q.sumBuckets ? r.sum : r.mean, min: r.min, max: r.max })), q.points) };
 }

@@ -20,6 +20,11 @@ export interface DailyFhirInput {
   importFormat: string;
   /** Issue time (passed in: pure). */
   now: Date;
+  /**
+   * Days known never to have been published: written as a conditional create (`If-None-Exist` on the identifier,
+   * created in bulk) instead of a conditional update. Default: none.
+   */
+  isNew?: (d: DailyValue) => boolean;
 }
 
 const AGGREGATION_TEXT = { mean: 'daily mean', sum: 'daily total', max: 'daily maximum' } as const;
@@ -31,33 +36,54 @@ function nameUuid(name: string): string {
 }
 
 /**
- * Builds a FHIR transaction Bundle: one Observation per daily value of a metric with a code (conditional create on
- * its identifier, so rebuilding a day does not duplicate it) and one Provenance naming the import as source.
- * Observations use `effectivePeriod` (the day's first to last sample), `device` as a display when one device
- * contributed, and no `derivedFrom` (the raw samples are not FHIR resources). Pure.
+ * Builds a FHIR transaction Bundle: one Observation per daily value of a metric with a code, written as a
+ * conditional update on its identifier (`PUT Observation?identifier=…`: the first run creates it, a re-run updates
+ * the same resource, never a duplicate), and one Provenance over them naming the import, the sources (apps) and the
+ * devices. Observations use `effectivePeriod` (the day's first to last sample), `device` as a display when one
+ * device contributed, and no `derivedFrom` (the raw samples are not FHIR resources). Pure.
  */
 export function dailyObservationsBundle(input: DailyFhirInput, catalog: MetricCatalog): Bundle {
   const entries: BundleEntry[] = [];
+  const sources = new Set<string>();
+  const devices = new Set<string>();
   for (const d of input.daily) {
-    const obs = toObservation(d, input, catalog);
+    const obs = dailyObservation(d, input, catalog);
     if (!obs) continue;
-    const idValue = `${input.patientId}/${d.metric}/${d.date}`;
+    d.sources.forEach((x) => sources.add(x));
+    d.devices.forEach((x) => devices.add(x));
+    const idValue = dailyIdentifierValue(input.patientId, d.metric, d.date);
     entries.push({
       fullUrl: `urn:uuid:${nameUuid(`${DAILY_IDENTIFIER_SYSTEM}|${idValue}`)}`,
       resource: obs,
-      request: { method: 'POST', url: 'Observation', ifNoneExist: `identifier=${encodeURIComponent(`${DAILY_IDENTIFIER_SYSTEM}|${idValue}`)}` },
+      request: input.isNew?.(d)
+        ? { method: 'POST', url: 'Observation', ifNoneExist: `identifier=${encodeURIComponent(`${DAILY_IDENTIFIER_SYSTEM}|${idValue}`)}` }
+        : { method: 'PUT', url: `Observation?identifier=${encodeURIComponent(`${DAILY_IDENTIFIER_SYSTEM}|${idValue}`)}` },
     });
   }
+  if (entries.length === 0) return { resourceType: 'Bundle', type: 'transaction', entry: [] };
+  const participant = (code: string, display: string) => ({ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code, display }] });
   const provenance: Provenance = {
     resourceType: 'Provenance',
     target: entries.map((e) => ({ reference: e.fullUrl })),
     recorded: input.now.toISOString(),
     activity: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation', code: 'CREATE', display: 'create' }], text: 'Daily summary derived from imported wearable data' },
-    agent: [{ type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'assembler', display: 'Assembler' }] }, who: { display: 'Flaura wearables module' } }],
-    entity: [{ role: 'source', what: { identifier: { system: 'https://flaura.dev/fhir/sid/wearable-import', value: input.importId }, display: `${input.importFormat} import ${input.importId}` } }],
+    agent: [
+      { type: participant('assembler', 'Assembler'), who: { display: 'Flaura wearables module' } },
+      // The measuring devices (HealthKit device strings, Fitbit device names) as displays: they are not Device resources.
+      ...[...devices].sort().map((d) => ({ type: participant('performer', 'Performer'), who: { display: d } })),
+    ],
+    entity: [
+      { role: 'source' as const, what: { identifier: { system: 'https://flaura.dev/fhir/sid/wearable-import', value: input.importId }, display: `${input.importFormat} import ${input.importId}` } },
+      ...[...sources].sort().map((s) => ({ role: 'source' as const, what: { display: `source app: ${s}` } })),
+    ],
   };
-  entries.push({ fullUrl: `urn:uuid:${nameUuid(`provenance|${input.importId}|${input.patientId}`)}`, resource: provenance, request: { method: 'POST', url: 'Provenance' } });
+  entries.push({ fullUrl: `urn:uuid:${nameUuid(`provenance|${input.importId}|${input.patientId}|${entries.map((e) => e.fullUrl).join(',')}`)}`, resource: provenance, request: { method: 'POST', url: 'Provenance' } });
   return { resourceType: 'Bundle', type: 'transaction', entry: entries };
+}
+
+/** The identifier value of one daily summary: `<patient>/<metric>/<date>`. */
+export function dailyIdentifierValue(patientId: string, metric: string, date: string): string {
+  return `${patientId}/${metric}/${date}`;
 }
 
 function codings(d: DailyValue, catalog: MetricCatalog): { loinc: MetricCoding[]; display: string; profile: string | null } | undefined {
@@ -70,13 +96,16 @@ function codings(d: DailyValue, catalog: MetricCatalog): { loinc: MetricCoding[]
   return { loinc: def.loinc ? [def.loinc, ...def.extraCodings] : [], display: def.display, profile: def.vitalSignsProfile };
 }
 
-function toObservation(d: DailyValue, input: DailyFhirInput, catalog: MetricCatalog): Observation | undefined {
+/** The daily summary Observation of one value, or undefined when the metric has no LOINC code to publish it under. Pure. */
+export function dailyObservation(d: DailyValue, input: Pick<DailyFhirInput, 'patientId' | 'now'>, catalog: MetricCatalog): Observation | undefined {
   const c = codings(d, catalog);
-  if (!c) return undefined;
+  // Only metrics with a LOINC code become FHIR summaries (sleep stages and RMSSD stay in the time-series store and
+  // the chart API): an Observation coded only in Flaura's own system would be unsearchable by other systems.
+  if (!c || c.loinc.length === 0) return undefined;
   const obs: Observation = {
     resourceType: 'Observation',
     ...(c.profile ? { meta: { profile: [c.profile] } } : {}),
-    identifier: [{ system: DAILY_IDENTIFIER_SYSTEM, value: `${input.patientId}/${d.metric}/${d.date}` }],
+    identifier: [{ system: DAILY_IDENTIFIER_SYSTEM, value: dailyIdentifierValue(input.patientId, d.metric, d.date) }],
     status: 'final',
     category: [{ coding: [c.profile ? { system: CATEGORY, code: 'vital-signs', display: 'Vital Signs' } : { system: CATEGORY, code: 'activity', display: 'Activity' }] }],
     code: {

@@ -55,14 +55,18 @@ describe('dailyObservationsBundle', () => {
     expect(steps.device?.display).toContain('Watch6,1');
     expect(obs.every((o) => o.derivedFrom === undefined)).toBe(true);
     expect(byMetric('sleep-total').code.coding![0]!.code).toBe('93832-4');
-    // A metric without a LOINC code still gets the Flaura code; every Observation is linked from the Provenance.
+    // Every Observation is linked from the Provenance; metrics without a LOINC code (sleep stages) are not published.
+    expect(obs.some((o) => o.code.coding!.some((c) => c.code === "sleep-core"))).toBe(false);
     const prov = bundle.entry!.at(-1)!.resource as Provenance;
     expect(prov.target.map((t) => t.reference)).toEqual(bundle.entry!.slice(0, -1).map((e) => e.fullUrl));
     expect(prov.entity![0]!.what.identifier!.value).toBe('imp-1');
-    // Rebuilding gives the same fullUrls and conditional-create identifiers: idempotent storage.
+    // Rebuilding gives the same fullUrls and conditional-update identifiers: idempotent storage.
     const again = dailyObservationsBundle({ patientId: 'p1', daily: await appleDaily(), importId: 'imp-1', importFormat: 'apple-health', now: NOW }, catalog);
     expect(again.entry!.map((e) => e.fullUrl)).toEqual(bundle.entry!.map((e) => e.fullUrl));
-    expect(bundle.entry![0]!.request!.ifNoneExist).toMatch(/^identifier=/);
+    expect(bundle.entry![0]!.request).toEqual({ method: 'PUT', url: `Observation?identifier=${encodeURIComponent('https://flaura.dev/fhir/sid/wearable-daily|p1/' + (obs[0]!.identifier![0]!.value!.split('/').slice(1).join('/')))}` });
+    // The Provenance names the measuring device and the source app.
+    expect(prov.agent.some((a) => a.who.display?.includes('Watch6,1'))).toBe(true);
+    expect(prov.entity!.some((e) => e.what.display === 'source app: Ana’s Apple Watch')).toBe(true);
     for (const e of bundle.entry!) expect(r4ShapeProblems(e.resource as unknown as { resourceType: string })).toEqual([]);
     expect(r4ShapeProblems({ resourceType: 'Observation', foo: 1 })).toEqual(['Observation.foo is not an R4 element', 'Observation.status is required', 'Observation.code is required']);
   });

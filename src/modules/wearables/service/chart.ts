@@ -1,0 +1,87 @@
+// The chart answer for the web app: the downsampled window, the person's baseline band per day and the alert markers.
+import { addDays, baselineFor } from '../baselines/baseline.ts';
+import type { AlertRuleSet } from '../alerts/rules.ts';
+import type { MetricCatalog } from '../metrics/catalog.ts';
+import { readDailySeries } from '../storage/daily-series.ts';
+import { queryChart, type ChartPoint, type ChartResult } from '../storage/query.ts';
+import { localDate } from '../summaries/daily.ts';
+import { listAlerts } from './alert-store.ts';
+import type { WearablesDeps } from './deps.ts';
+
+/** One day of the personal baseline: centre (median of the 28 days before) ± 2 × scaled MAD. */
+export interface BaselineBandDay {
+  date: string;
+  /** Local midnight of the day (epoch ms), the x of the band. */
+  t: number;
+  median: number;
+  low: number;
+  high: number;
+  /** Days the baseline was computed from. */
+  n: number;
+}
+
+export interface AlertMarker {
+  id: string;
+  /** Local midnight of the onset day (epoch ms). */
+  t: number;
+  day: string;
+  title: string;
+  severity: string;
+  status: string;
+  ruleId: string;
+}
+
+export interface ChartAnswer extends ChartResult {
+  metric: string;
+  unit: string;
+  timeZone: string;
+  baseline: BaselineBandDay[];
+  alerts: AlertMarker[];
+}
+
+/** Half-width of the band in scaled MADs (≈ SDs): the same robust z of 2 the HRV rules use. */
+export const BAND_MADS = 2;
+
+/** Epoch ms of local midnight of `day` in `timeZone`. */
+export function zonedMidnight(day: string, timeZone: string): number {
+  const guess = Date.parse(`${day}T00:00:00Z`);
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(guess);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
+  return guess - (asUtc - guess);
+}
+
+/**
+ * Reads the chart window, then the metric's daily series from 28 days before the window (for the first day's
+ * baseline) to its end, the baseline of every day in the window (days without enough history have none), and the
+ * alerts of this metric that overlap the window.
+ */
+export async function chartWithBaseline(
+  deps: Pick<WearablesDeps, 'db'>,
+  catalog: MetricCatalog,
+  rules: AlertRuleSet,
+  q: { patientId: string; metric: string; from: Date; to: Date; points: number; timeZone: string },
+): Promise<ChartAnswer> {
+  const def = catalog.byId.get(q.metric);
+  const chart = await queryChart(deps.db, { patientId: q.patientId, metric: q.metric, from: q.from, to: q.to, points: q.points, sourcePriority: catalog.defaultSourcePriority, sumBuckets: def?.aggregation === 'sum' });
+  const firstDay = localDate(q.from.getTime(), q.timeZone);
+  const lastDay = localDate(q.to.getTime() - 1, q.timeZone);
+  const daily = await readDailySeries(deps.db, catalog, { patientId: q.patientId, from: addDays(firstDay, -rules.baseline.windowDays), to: lastDay, timeZone: q.timeZone });
+  const series = daily.get(q.metric) ?? [];
+  const baseline: BaselineBandDay[] = [];
+  // Sum metrics (steps, sleep) have a daily-total baseline: it only matches points that are daily totals too.
+  const bandFits = def?.aggregation !== 'sum' || chart.resolution === 'day';
+  for (let day = firstDay; bandFits && day <= lastDay; day = addDays(day, 1)) {
+    const b = baselineFor(series, day, rules.baseline);
+    if (!b) continue;
+    const half = BAND_MADS * b.mad;
+    baseline.push({ date: day, t: zonedMidnight(day, q.timeZone), median: round(b.median), low: round(b.median - half), high: round(b.median + half), n: b.n });
+  }
+  const alerts = (await listAlerts(deps, { status: 'all', patientId: q.patientId, from: firstDay, to: lastDay }))
+    .filter((a) => a.metric === q.metric)
+    .map((a) => ({ id: a.id, t: zonedMidnight(a.start, q.timeZone), day: a.start, title: a.title, severity: a.severity, status: a.status, ruleId: a.ruleId }));
+  return { ...chart, metric: q.metric, unit: def?.ucum ?? '', timeZone: q.timeZone, baseline, alerts };
+}
+
+const round = (v: number): number => Math.round(v * 100) / 100;
+export type { ChartPoint };

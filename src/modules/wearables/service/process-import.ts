@@ -1,0 +1,43 @@
+// After samples are stored: publish the touched days as FHIR daily summaries, re-evaluate the alert rules against
+// the person's baselines, and store new or changed alerts. The same call serves the CLI, the ingest API and seeding.
+import { addDays } from '../baselines/baseline.ts';
+import { evaluateAlerts } from '../alerts/evaluate.ts';
+import { applyOverrides, type AlertRuleSet, type RuleOverrides } from '../alerts/rules.ts';
+import type { MetricCatalog } from '../metrics/catalog.ts';
+import type { RequestActor } from '../../../fhir/store/types.ts';
+import { readDailySeries } from '../storage/daily-series.ts';
+import type { ImportResult } from '../storage/ingest.ts';
+import { localDate } from '../summaries/daily.ts';
+import { syncAlerts, type SyncAlertsResult } from './alert-store.ts';
+import type { WearablesDeps } from './deps.ts';
+import { publishDailySummaries, type PublishDailyResult } from './publish-daily.ts';
+
+export interface ProcessImportOptions {
+  patientId: string;
+  timeZone: string;
+  importFormat: string;
+  now: Date;
+  actor?: RequestActor;
+  overrides?: RuleOverrides;
+}
+
+export interface ProcessImportResult {
+  days: { from: string; to: string } | null;
+  summaries: PublishDailyResult;
+  alerts: SyncAlertsResult;
+}
+
+/**
+ * Publishes the days the import touched (sleep ends a day later, hence +1) and evaluates alerts over the 400 days up
+ * to the last touched day, so an alert raised, extended or resolved by the new data is stored.
+ */
+export async function processImport(deps: WearablesDeps, catalog: MetricCatalog, rules: AlertRuleSet, result: Pick<ImportResult, 'importId' | 'window'>, o: ProcessImportOptions): Promise<ProcessImportResult> {
+  if (!result.window) return { days: null, summaries: { published: 0, unchanged: 0 }, alerts: { written: 0, unchanged: 0 } };
+  const from = localDate(Date.parse(result.window.from), o.timeZone);
+  const to = addDays(localDate(Date.parse(result.window.to), o.timeZone), 1);
+  const summaries = await publishDailySummaries(deps, catalog, { patientId: o.patientId, from, to, timeZone: o.timeZone, importId: result.importId, importFormat: o.importFormat, now: o.now, ...(o.actor ? { actor: o.actor } : {}) });
+  const daily = await readDailySeries(deps.db, catalog, { patientId: o.patientId, from: addDays(to, -400), to, timeZone: o.timeZone });
+  const alerts = evaluateAlerts({ patientId: o.patientId, daily, rules: applyOverrides(rules, o.overrides), baseline: rules.baseline, asOf: to });
+  const stored = await syncAlerts(deps, catalog, { patientId: o.patientId, alerts, now: o.now, ...(o.actor ? { actor: o.actor } : {}) });
+  return { days: { from, to }, summaries, alerts: stored };
+}
