@@ -18,7 +18,12 @@ export async function signIn(page: Page, baseUrl: string, username: string): Pro
   await page.waitForURL((u) => !u.pathname.startsWith('/auth/login') || u.pathname === '/callback', { timeout: 20_000 }).catch(() => undefined);
   const approve = page.getByRole('button', { name: /allow|approve|authori[sz]e|continue/i });
   if (new URL(page.url()).pathname.startsWith('/auth/') && (await approve.count()) > 0) await approve.first().click();
-  await page.waitForURL((u) => u.pathname === '/patients' || u.pathname === '/portal', { timeout: 30_000 });
+  try {
+    await page.waitForURL((u) => u.pathname === '/patients' || u.pathname === '/portal', { timeout: 30_000 });
+  } catch (err) {
+    const text = ((await page.locator('body').textContent().catch(() => '')) ?? '').replace(/\s+/g, ' ').slice(0, 400);
+    throw new Error(`${username} did not arrive in the app (at ${page.url()}): ${text}`, { cause: err });
+  }
 }
 
 /** The signed-in user's access token (the test asks the API directly only to check what the UI saved). */

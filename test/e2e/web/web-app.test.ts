@@ -1,9 +1,13 @@
 // The web app end to end: a real `flaura serve` with demo data, driven in Debian's headless Chromium.
 // Runs in the PGlite pass only (`flaura serve` uses its embedded database; the browser flow is the same on both).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { testDbKind } from '../../test-db.ts';
 import { initialBundle } from '../../../scripts/web-bundle-size.ts';
+import { apiGet, signIn } from './flow.ts';
 import { axeViolations, buildWeb, launchBrowser, newPage, screenshot, startServer, viewports, type RunningServer } from './harness.ts';
 
 /** Screenshot at desktop width, then at 360 px (with a no-sideways-scrolling check), then back. */
@@ -53,5 +57,107 @@ describe.skipIf(testDbKind === 'postgres')('web app (Chromium)', () => {
     await page.goto(`${server.url}/patients/demo-maria/genomics`);
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     await context.close();
+  });
+
+  describe('the Done-when flow', () => {
+    let clinicianContext: BrowserContext;
+    let clinician: Page;
+    let files: string;
+
+    beforeAll(async () => {
+      files = mkdtempSync(join(tmpdir(), 'flaura-e2e-files-'));
+      ({ context: clinicianContext, page: clinician } = await newPage(browser));
+    });
+    afterAll(async () => {
+      await clinicianContext?.close();
+      rmSync(files, { recursive: true, force: true });
+    });
+
+    it('a clinician signs in, finds the demo patient and opens her chart', async () => {
+      const page = clinician;
+      await signIn(page, server.url, 'clinician');
+      await page.getByRole('heading', { name: 'Patients', level: 1 }).waitFor();
+      await page.getByRole('link', { name: /Maria Santos/ }).waitFor();
+      await expectAccessible(page, 'patient list');
+      await shoot(page, 'patient-list');
+
+      await page.getByLabel('Find a patient by name').fill('Santos');
+      await page.getByRole('button', { name: 'Search' }).click();
+      await page.getByRole('link', { name: /Maria Santos/ }).click();
+      await page.getByRole('heading', { name: 'Maria Santos', level: 1 }).waitFor();
+      await page.getByText('Coronary arteriosclerosis').waitFor();
+      await page.getByText('lisinopril 10 MG Oral Tablet').waitFor();
+      await expectAccessible(page, 'chart overview');
+      await shoot(page, 'chart-overview');
+    });
+
+    it('ordering clopidogrel shows the critical card first; accepting the alternative saves the alternative', async () => {
+      const page = clinician;
+      await page.getByRole('tab', { name: 'Prescribe' }).click();
+      await page.getByLabel('Medicine').selectOption({ label: 'clopidogrel' });
+      await page.getByRole('button', { name: 'Check and sign' }).click();
+      const critical = page.locator('.cds-card.cds-critical').first();
+      await critical.waitFor();
+      expect(await page.locator('.cds-card').first().getAttribute('class')).toContain('cds-critical');
+      expect(await critical.textContent()).toMatch(/clopidogrel/i);
+      await expectAccessible(page, 'order with CDS cards');
+      await shoot(page, 'order-cds');
+
+      const accept = critical.locator('button.suggestion').first();
+      expect(await accept.textContent()).toMatch(/prasugrel|ticagrelor/);
+      const feedback = page.waitForResponse((r) => r.url().includes('/feedback') && r.request().method() === 'POST');
+      await accept.click();
+      const fb = await feedback;
+      expect(fb.ok()).toBe(true);
+      expect((fb.request().postDataJSON() as { feedback: { outcome: string }[] }).feedback[0]!.outcome).toBe('accepted');
+      const alternative = (await page.locator('.draft strong').textContent())!.trim();
+      expect(alternative).not.toMatch(/clopidogrel/i);
+
+      // Signing checks the new order again, then saves it.
+      for (let i = 0; i < 3 && !(await page.locator('.success').isVisible()); i++) {
+        const sign = page.getByRole('button', { name: /^(Check and sign|Sign order)$/ });
+        if (await sign.isEnabled()) await sign.click();
+        await page.locator('.success, .cds-card').first().waitFor();
+        await page.waitForTimeout(300);
+      }
+      await page.locator('.success').waitFor();
+      expect(await page.locator('.success').textContent()).toContain(alternative);
+      const saved = await apiGet<{ entry?: { resource: { status: string; medicationCodeableConcept?: { text?: string; coding?: { display?: string }[] } } }[] }>(
+        page,
+        server.url,
+        '/fhir/MedicationRequest?patient=demo-maria&_sort=-_lastUpdated&_count=1',
+      );
+      const newest = saved.entry?.[0]?.resource;
+      expect(newest?.status).toBe('active');
+      expect(`${newest?.medicationCodeableConcept?.text} ${newest?.medicationCodeableConcept?.coding?.[0]?.display}`).toContain(alternative);
+      expect(JSON.stringify(newest?.medicationCodeableConcept)).not.toMatch(/clopidogrel/i);
+    });
+
+    it('an override asks for a coded reason, sends it as feedback, and the order is saved', async () => {
+      const page = clinician;
+      await page.getByLabel('Medicine').selectOption({ label: 'clopidogrel' });
+      await page.getByRole('button', { name: 'Check and sign' }).click();
+      const critical = page.locator('.cds-card.cds-critical').first();
+      await critical.waitFor();
+      await critical.getByRole('button', { name: 'Override…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Override this alert' });
+      await dialog.waitFor();
+      await expectAccessible(page, 'override dialog');
+      const reason = dialog.getByRole('radio').first();
+      const reasonCode = await reason.getAttribute('value');
+      await reason.check();
+      const feedback = page.waitForResponse((r) => r.url().includes('/feedback') && r.request().method() === 'POST');
+      await dialog.getByRole('button', { name: 'Override and record reason' }).click();
+      const fb = await feedback;
+      expect(fb.ok()).toBe(true);
+      const sent = (fb.request().postDataJSON() as { feedback: { outcome: string; overrideReason?: { reason?: { code: string } } }[] }).feedback[0]!;
+      expect(sent.outcome).toBe('overridden');
+      expect(sent.overrideReason?.reason?.code).toBe(reasonCode);
+      await critical.getByText(/^Overridden:/).waitFor();
+      await page.getByRole('button', { name: 'Sign order' }).click();
+      await page.locator('.success').waitFor();
+      expect(await page.locator('.success').textContent()).toMatch(/clopidogrel/i);
+    });
+
   });
 });

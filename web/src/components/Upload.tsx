@@ -55,6 +55,11 @@ export function describeImport(result: unknown): string {
   const r = (result ?? {}) as Record<string, unknown>;
   const parts = ['inserted', 'created', 'duplicates', 'updated', 'rejected', 'skipped'].filter((k) => typeof r[k] === 'number').map((k) => `${r[k]} ${k}`);
   if (parts.length) return `Imported: ${parts.join(', ')}.`;
-  const genes = Array.isArray(r.genes) ? r.genes.length : undefined;
-  return genes !== undefined ? `Stored results for ${genes} genes.` : 'The file was accepted.';
+  if (Array.isArray(r.genes)) {
+    const genes = r.genes as { gene?: string; phenotype?: string }[];
+    const notable = genes.filter((g) => g.phenotype && !/^normal|^negative|indeterminate|uncertain/i.test(g.phenotype)).map((g) => `${g.gene} ${g.phenotype}`);
+    const what = r.status === 'unchanged' ? 'This result was already on record; nothing changed.' : `Stored results for ${genes.length} genes (DiagnosticReport/${String(r.reportId ?? '')}).`;
+    return notable.length ? `${what} Needs attention: ${notable.join(', ')}.` : what;
+  }
+  return 'The file was accepted.';
 }

@@ -29,7 +29,7 @@ export default function ImportPage() {
             label="VCF or lab PGx result"
             hint="GRCh38 VCF (.vcf or .vcf.gz) or a lab's result file. Stored encrypted; genotypes are called on the server."
             accept=".vcf,.gz,.json,.txt,.tsv"
-            endpoint={() => (id ? `/pgx/patients/${encodeURIComponent(id)}/results` : undefined)}
+            endpoint={(f) => (id ? `/pgx/patients/${encodeURIComponent(id)}/results?filename=${encodeURIComponent(f.name)}` : undefined)}
             contentType={(f) => (f.name.endsWith('.gz') ? 'application/gzip' : f.name.endsWith('.json') ? 'application/json' : 'text/plain')}
             describe={describeImport}
           />

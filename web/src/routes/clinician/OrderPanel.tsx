@@ -10,6 +10,7 @@ import { useSession } from '../../auth/AuthContext.tsx';
 import { formulary } from '../../data/formulary.ts';
 import { applySuggestion, draftFor } from '../../logic/orders.ts';
 import { Modal } from '../../components/Modal.tsx';
+import { Markdown } from '../../components/Markdown.tsx';
 import { conceptText, formatDate } from '../../components/format.ts';
 import { useLoad } from '../../components/useLoad.ts';
 import { Empty, Loaded } from '../../components/States.tsx';
@@ -78,7 +79,11 @@ function CardView({ card, handled, onAccept, onOverride }: { card: ServiceCard; 
         <span className={`badge badge-${card.indicator}`}>{card.indicator}</span>
         <strong>{card.summary}</strong>
       </div>
-      {card.detail && <p className="cds-detail">{card.detail}</p>}
+      {card.detail && (
+        <div className="cds-detail">
+          <Markdown text={card.detail} />
+        </div>
+      )}
       <p className="muted small">
         Source:{' '}
         {card.source.url ? (
@@ -104,8 +109,8 @@ function CardView({ card, handled, onAccept, onOverride }: { card: ServiceCard; 
       ) : (
         <div className="actions">
           {card.suggestions?.map((s, i) => (
-            <button key={s.uuid ?? i} type="button" className="btn btn-primary" onClick={() => onAccept(s)}>
-              Accept: {s.label}
+            <button key={s.uuid ?? i} type="button" className={`btn suggestion ${i === 0 || s.isRecommended ? 'btn-primary' : 'btn-secondary'}`} onClick={() => onAccept(s)}>
+              {s.label}
             </button>
           ))}
           <button type="button" className="btn btn-secondary" onClick={onOverride}>
@@ -158,6 +163,7 @@ export default function OrderPanel({ patientId, patientName }: { patientId: stri
   const [busy, setBusy] = useState<string>();
   const [error, setError] = useState<string>();
   const [saved, setSaved] = useState<MedicationRequest>();
+  const [notice, setNotice] = useState<string>();
   const [overriding, setOverriding] = useState<ServiceCard>();
   const [version, setVersion] = useState(0);
 
@@ -165,6 +171,7 @@ export default function OrderPanel({ patientId, patientName }: { patientId: stri
   const blocking = useMemo(() => cards.some((c, i) => c.indicator === 'critical' && !handled[keyOf(c, i)]), [cards, handled]);
 
   const choose = (code: string) => {
+    setNotice(undefined);
     setRxnorm(code);
     setDose(formulary.find((f) => f.rxnorm === code)?.defaultDose ?? '');
     setDraft(undefined);
@@ -226,12 +233,19 @@ export default function OrderPanel({ patientId, patientName }: { patientId: stri
   const accept = async (card: ServiceCard, index: number, s: CdsSuggestion) => {
     if (!draft) return;
     const next = applySuggestion(draft, s);
-    if (!next) return setError('This suggestion does not change the order; override it or change the order yourself.');
+    const cancels = !next && !!s.actions?.length && s.actions.every((a) => a.type === 'delete');
+    if (!next && !cancels) return setError('This suggestion does not change the order; override it or change the order yourself.');
     setError(undefined);
     try {
       await sendFeedback(card, { outcome: 'accepted', acceptedSuggestions: s.uuid ? [{ id: s.uuid }] : [] });
     } catch (err) {
       setError(`The choice was applied but the feedback was not recorded: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (!next) {
+      // The suggestion withdraws the order: nothing is saved.
+      choose('');
+      setNotice(`${s.label}: the order was withdrawn, nothing was saved.`);
+      return;
     }
     setHandled((h) => ({ ...h, [keyOf(card, index)]: { kind: 'accepted', label: s.label } }));
     setDraft(next);
@@ -276,6 +290,11 @@ export default function OrderPanel({ patientId, patientName }: { patientId: stri
           </div>
           {blocking && <p className="muted small">Handle the critical alert first: accept a suggestion or override with a reason.</p>}
         </form>
+        {notice && (
+          <p className="notice-text" role="status">
+            {notice}
+          </p>
+        )}
         {saved && (
           <p className="success" role="status">
             Saved: <strong>{conceptText(saved.medicationCodeableConcept)}</strong> ({saved.dosageInstruction?.[0]?.text}) as{' '}
