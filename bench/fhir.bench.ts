@@ -24,7 +24,7 @@ const LOINC = [
   ['2093-3', 'Cholesterol [Mass/volume] in Serum or Plasma', 'mg/dL', 120, 300],
 ] as const;
 
-function patientBundle(p: number, observations: number, random: () => number): Bundle {
+export function patientBundle(p: number, observations: number, random: () => number): Bundle {
   const patientUrl = `urn:uuid:00000000-0000-4000-8000-${String(p).padStart(12, '0')}`;
   const patient: Patient = {
     resourceType: 'Patient',
@@ -60,10 +60,41 @@ interface DbRun {
   baselines: Timing[];
 }
 
+/** Admin bearer token per Flaura instance: the API requires one, and verifying it is part of every request's cost. */
+const tokens = new WeakMap<Flaura, string>();
+
 async function inject(flaura: Flaura, method: 'GET' | 'POST', url: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await flaura.app.inject({ method, url, ...(body ? { payload: JSON.stringify(body), headers: { 'content-type': 'application/fhir+json' } } : {}) });
+  let token = tokens.get(flaura);
+  if (!token) {
+    token = (await flaura.auth.mint({ role: 'admin', clientId: 'bench', subject: 'bench:admin' })).accessToken;
+    tokens.set(flaura, token);
+  }
+  const headers: Record<string, string> = { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/fhir+json' } : {}) };
+  const res = await flaura.app.inject({ method, url, headers, ...(body ? { payload: JSON.stringify(body) } : {}) });
   if (res.statusCode >= 300) throw new Error(`${method} ${url} -> ${res.statusCode}: ${res.body.slice(0, 300)}`);
   return JSON.parse(res.body) as Record<string, unknown>;
+}
+
+/** Read, create and search latencies on a loaded database, with raw-SQL baselines measured in the same run. */
+export async function queryPhase(flaura: Flaura, db: Db, patients: number): Promise<{ timings: Timing[]; baselines: Timing[] }> {
+  const random = prng(7);
+  const { rows } = await db.query<{ id: string }>("SELECT id FROM fhir_resource WHERE resource_type = 'Patient' ORDER BY rid LIMIT 500");
+  const patientIds = rows.map((r) => r.id);
+  const pick = (i: number) => patientIds[(i * 7919) % patientIds.length]!;
+  const timings: Timing[] = [];
+  timings.push(await timeIt('read Patient/{id}', 500, (i) => inject(flaura, 'GET', `/fhir/Patient/${pick(i)}`)));
+  timings.push(await timeIt('create Observation', 300, () => inject(flaura, 'POST', '/fhir/Observation', patientBundle(0, 1, random).entry![1]!.resource)));
+  timings.push(await timeIt('token search Observation?code=…&_count=20', 300, (i) => inject(flaura, 'GET', `/fhir/Observation?code=http://loinc.org|${LOINC[i % LOINC.length]![0]}&_count=20`)));
+  timings.push(await timeIt('token search + subject (one patient)', 300, (i) => inject(flaura, 'GET', `/fhir/Observation?subject=Patient/${pick(i)}&code=http://loinc.org|8867-4`)));
+  timings.push(await timeIt('date-range search (one month)', 300, (i) => inject(flaura, 'GET', `/fhir/Observation?date=ge202${i % 5}-03-01&date=lt202${i % 5}-04-01&_count=20`)));
+  timings.push(await timeIt('chained search subject:Patient.identifier', 300, (i) => inject(flaura, 'GET', `/fhir/Observation?subject:Patient.identifier=urn:flaura:bench|P${String((i * 13) % patients).padStart(6, '0')}&_count=20`)));
+  timings.push(await timeIt('_revinclude Observation:subject', 200, (i) => inject(flaura, 'GET', `/fhir/Patient?_id=${pick(i)}&_revinclude=Observation:subject&_count=200`)));
+
+  // Baselines in the same run: the bare SQL each request wraps, without HTTP, validation or search planning.
+  const baselines: Timing[] = [];
+  baselines.push(await timeIt('raw SQL primary-key read', 500, (i) => db.query("SELECT content FROM fhir_resource WHERE resource_type = 'Patient' AND id = $1", [pick(i)])));
+  baselines.push(await timeIt('raw SQL jsonb containment on code (no index)', 20, (i) => db.query(`SELECT content FROM fhir_resource WHERE resource_type = 'Observation' AND content @> $1::jsonb LIMIT 20`, [JSON.stringify({ code: { coding: [{ code: LOINC[i % LOINC.length]![0] }] } })]), 3));
+  return { timings, baselines };
 }
 
 async function runOn(label: string, db: Db, patients: number, observationsPerPatient: number): Promise<DbRun> {
@@ -84,22 +115,8 @@ async function runOn(label: string, db: Db, patients: number, observationsPerPat
     const ingestSeconds = (performance.now() - ingestStart) / 1000;
     process.stderr.write(`\r${label}: loaded ${loaded} resources in ${ingestSeconds.toFixed(1)} s\n`);
 
-    const { rows } = await db.query<{ id: string }>("SELECT id FROM fhir_resource WHERE resource_type = 'Patient' ORDER BY rid LIMIT 500");
-    const patientIds = rows.map((r) => r.id);
-    const pick = (i: number) => patientIds[(i * 7919) % patientIds.length]!;
-    const timings: Timing[] = [summarize('transaction of 100 entries', transactionTimes)];
-    timings.push(await timeIt('read Patient/{id}', 500, (i) => inject(flaura, 'GET', `/fhir/Patient/${pick(i)}`)));
-    timings.push(await timeIt('create Observation', 300, () => inject(flaura, 'POST', '/fhir/Observation', patientBundle(0, 1, random).entry![1]!.resource)));
-    timings.push(await timeIt('token search Observation?code=…&_count=20', 300, (i) => inject(flaura, 'GET', `/fhir/Observation?code=http://loinc.org|${LOINC[i % LOINC.length]![0]}&_count=20`)));
-    timings.push(await timeIt('token search + subject (one patient)', 300, (i) => inject(flaura, 'GET', `/fhir/Observation?subject=Patient/${pick(i)}&code=http://loinc.org|8867-4`)));
-    timings.push(await timeIt('date-range search (one month)', 300, (i) => inject(flaura, 'GET', `/fhir/Observation?date=ge202${i % 5}-03-01&date=lt202${i % 5}-04-01&_count=20`)));
-    timings.push(await timeIt('chained search subject:Patient.identifier', 300, (i) => inject(flaura, 'GET', `/fhir/Observation?subject:Patient.identifier=urn:flaura:bench|P${String((i * 13) % patients).padStart(6, '0')}&_count=20`)));
-    timings.push(await timeIt('_revinclude Observation:subject', 200, (i) => inject(flaura, 'GET', `/fhir/Patient?_id=${pick(i)}&_revinclude=Observation:subject&_count=200`)));
-
-    // Baselines in the same run: the bare SQL each request wraps, without HTTP, validation or search planning.
-    const baselines: Timing[] = [];
-    baselines.push(await timeIt('raw SQL primary-key read', 500, (i) => db.query("SELECT content FROM fhir_resource WHERE resource_type = 'Patient' AND id = $1", [pick(i)])));
-    baselines.push(await timeIt('raw SQL jsonb containment on code (no index)', 20, (i) => db.query(`SELECT content FROM fhir_resource WHERE resource_type = 'Observation' AND content @> $1::jsonb LIMIT 20`, [JSON.stringify({ code: { coding: [{ code: LOINC[i % LOINC.length]![0] }] } })]), 3));
+    const { timings, baselines } = await queryPhase(flaura, db, patients);
+    timings.unshift(summarize('transaction of 100 entries', transactionTimes));
     const entries = transactionTimes.length * (observationsPerPatient + 1);
     return { label, loaded, ingestEntriesPerSec: entries / transactionTimes.reduce((a, b) => a + b / 1000, 0), timings, baselines };
   } finally {

@@ -60,11 +60,12 @@ function cursorCondition(w: Where, c: Cursor): string {
   return terms.map((t) => `(${t})`).join(' OR ');
 }
 
+/**
+ * Nulls last (first when paging backwards) via NULLS LAST/FIRST rather than a `(k IS NULL)` key: the planner
+ * inlines each key's subquery into every expression that names it, so a separate null key evaluated it twice.
+ */
 function orderBy(w: Where, reverse: boolean): string {
-  const parts = w.keys.flatMap((k, i) => {
-    const desc = k.descending !== reverse;
-    return [`(q.k${i} IS NULL) ${reverse ? 'DESC' : 'ASC'}`, `q.k${i} ${desc ? 'DESC' : 'ASC'}`];
-  });
+  const parts = w.keys.map((k, i) => `q.k${i} ${k.descending !== reverse ? 'DESC' : 'ASC'} NULLS ${reverse ? 'FIRST' : 'LAST'}`);
   parts.push(`q.rid ${reverse ? 'DESC' : 'ASC'}`);
   return parts.join(', ');
 }

@@ -63,13 +63,16 @@ async function insertRows(tx: Queryable, table: keyof typeof COLUMNS, rows: Row[
   await tx.query(`INSERT INTO ${table} (${columns.join(', ')}) SELECT ${select.join(', ')} FROM unnest(${casts.join(', ')}) AS u(${columns.join(', ')})`, arrays);
 }
 
+/** One statement deleting the rows of every index table (a round trip and a plan instead of eight). */
+const DELETE_ALL_SQL = `WITH ${INDEX_TABLES.map((t, i) => `d${i} AS (DELETE FROM ${t} WHERE rid = ANY($1::bigint[]))`).join(', ')} SELECT 1`;
+
 /** Deletes every index row of the given resources. */
 async function deleteRows(tx: Queryable, rids: readonly number[]): Promise<void> {
   if (rids.length === 0) return;
-  for (const table of INDEX_TABLES) await tx.query(`DELETE FROM ${table} WHERE rid = ANY($1::bigint[])`, [rids]);
+  await tx.query(DELETE_ALL_SQL, [rids]);
 }
 
-/** Replaces the index rows of many resources (transaction ingest): one DELETE and one INSERT per table. */
+/** Replaces the index rows of many resources (transaction ingest): one DELETE statement and one INSERT per table. */
 export async function writeSearchIndexBatch(tx: Queryable, items: readonly { rid: number; resource: Resource }[]): Promise<void> {
   if (items.length === 0) return;
   // The last version of a resource written twice in one batch wins.

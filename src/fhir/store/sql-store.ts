@@ -5,6 +5,7 @@ import { isRetryableDbError, type Db, type Queryable } from '../../db/index.ts';
 import { errors, FlauraError } from '../../errors.ts';
 import type { StoreDeps, StoreEvent } from './deps.ts';
 import { parseDateRange } from './instant.ts';
+import { StatisticsKeeper } from './statistics.ts';
 import { formatEtag, parseEtag } from './versions.ts';
 import type { FhirStore, HistoryOptions, StoredResource, WriteOptions } from './types.ts';
 
@@ -55,6 +56,8 @@ function withMeta<T extends Resource>(resource: T, id: string, versionId: number
  */
 export class StoreTransaction {
   private readonly events: StoreEvent[] = [];
+  /** Resources written (created, updated or deleted) in this transaction. */
+  written = 0;
 
   constructor(
     readonly q: Queryable,
@@ -119,6 +122,7 @@ export class StoreTransaction {
     await this.insertHistory(resource, resource.resourceType, id, 1, lastUpdated, 'POST');
     await this.deps.writeIndex(this.q, [{ rid: rows[0]!.rid, resource }]);
     this.record(resource, 'create', options);
+    this.written++;
     return stored(resource, true);
   }
 
@@ -157,6 +161,7 @@ export class StoreTransaction {
     const ridByKey = new Map(rows.map((r) => [`${r.resource_type}/${r.id}`, r.rid]));
     await this.deps.writeIndex(this.q, resources.map((resource) => ({ rid: ridByKey.get(`${resource.resourceType}/${resource.id}`)!, resource })));
     for (const resource of resources) this.record(resource, 'create', options);
+    this.written += resources.length;
     return resources.map((r) => stored(r, true));
   }
 
@@ -181,6 +186,7 @@ export class StoreTransaction {
       await this.insertHistory(resource, resource.resourceType, valid.id, 1, lastUpdated, 'PUT');
       await this.deps.writeIndex(this.q, [{ rid: rows[0]!.rid, resource }]);
       this.record(resource, 'create', options);
+      this.written++;
       return stored(resource, true);
     }
     const versionId = current.version_id + 1;
@@ -192,6 +198,7 @@ export class StoreTransaction {
     await this.insertHistory(resource, resource.resourceType, valid.id, versionId, lastUpdated, 'PUT');
     await this.deps.writeIndex(this.q, [{ rid: current.rid, resource }]);
     this.record(resource, current.deleted ? 'create' : 'update', options);
+    this.written++;
     return stored(resource, current.deleted);
   }
 
@@ -212,6 +219,7 @@ export class StoreTransaction {
     );
     await this.insertHistory(null, resourceType, id, versionId, lastUpdated, 'DELETE');
     await this.deps.deleteIndex(this.q, current.rid);
+    this.written++;
     this.events.push({ topic: `fhir.${resourceType}.delete`, resourceType, resourceId: id, versionId: String(versionId), action: 'delete', actor: options?.actor });
   }
 
@@ -349,22 +357,31 @@ function decodeHistoryCursor(value: string): HistoryCursor {
 
 /** The store over a Db: each call is its own transaction (retried on transient conflicts). */
 export class SqlFhirStore implements FhirStore {
+  /** Planner statistics, refreshed as resources are written (see statistics.ts). */
+  readonly statistics: StatisticsKeeper;
+
   constructor(
     readonly db: Db,
     readonly deps: StoreDeps,
     readonly baseUrl: string,
-  ) {}
+  ) {
+    this.statistics = new StatisticsKeeper(db);
+  }
 
   /** Runs `fn` with store operations in one transaction; all its events are appended before commit. */
   async transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.db.transaction(async (q) => {
+        let written = 0;
+        const result = await this.db.transaction(async (q) => {
           const tx = new StoreTransaction(q, this.deps);
-          const result = await fn(tx);
+          const out = await fn(tx);
           await tx.flushEvents();
-          return result;
+          written = tx.written;
+          return out;
         });
+        await this.statistics.noteWrites(written);
+        return result;
       } catch (err) {
         if (attempt >= MAX_WRITE_ATTEMPTS || !isRetryableDbError(err)) throw err;
       }
