@@ -2,11 +2,13 @@
 import { writeBenchmarkSection } from './lib.ts';
 import { benchFhir } from './fhir.bench.ts';
 import { benchPgx } from './pgx.bench.ts';
+import { benchAuth } from './auth.bench.ts';
 
 /** Each suite returns its markdown section; suites are added here as the product grows. */
 const suites: Record<string, () => Promise<string>> = {
   fhir: () => benchFhir({ patients: Number(process.env.FLAURA_BENCH_PATIENTS ?? 1000) }),
   // FLAURA_BENCH_PGX_GIB=0.05 FLAURA_BENCH_PGX_SAMPLES=100 for a quick run.
+  auth: () => benchAuth({ iterations: Number(process.env.FLAURA_BENCH_AUTH_ITERATIONS ?? 5000) }),
   pgx: () => benchPgx({ genomeGiB: Number(process.env.FLAURA_BENCH_PGX_GIB ?? 1.05), cohortSamples: Number(process.env.FLAURA_BENCH_PGX_SAMPLES ?? 1000) }),
 };
 
