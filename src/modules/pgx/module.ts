@@ -4,11 +4,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { FlauraError } from '../../errors.ts';
 import type { RequestActor } from '../../fhir/store/types.ts';
 import type { AccessControl, AccessRequest } from '../../security/principal.ts';
-import type { Module, ModuleContext } from '../types.ts';
+import type { ImportInput, Importer, Module, ModuleContext } from '../types.ts';
 import { callVcf } from './matcher/caller.ts';
 import type { VcfCaller } from './pipeline.ts';
 import { importPgxResult } from './storage/import-result.ts';
-import type { UploadedFile } from './storage/input-files.ts';
+import { MAX_STORED_FILE_BYTES, type UploadedFile } from './storage/input-files.ts';
 import { multipartBoundary, parseMultipart } from './storage/multipart.ts';
 import { readPgxSummary } from './storage/summary.ts';
 
@@ -45,11 +45,53 @@ function uploadedFiles(request: FastifyRequest): UploadedFile[] {
   return parts.map((p) => ({ bytes: p.data, ...(p.filename ?? p.name ? { name: (p.filename ?? p.name) as string } : {}) }));
 }
 
+/** Reads an importer input stream whole (uploads are capped at MAX_STORED_FILE_BYTES). */
+async function readAll(input: ImportInput): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of input.open()) {
+    const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+    size += b.length;
+    if (size > MAX_STORED_FILE_BYTES) break;
+    chunks.push(b);
+  }
+  // Past the cap, one extra byte is enough for splitInputs to refuse it with 413.
+  return size > MAX_STORED_FILE_BYTES ? Buffer.alloc(MAX_STORED_FILE_BYTES + 1) : Buffer.concat(chunks);
+}
+
+/** The module's importer: one VCF (plain or bgzip), outside-call or BED file for `options.patient`. */
+function pgxImporter(caller: VcfCaller): Importer {
+  return {
+    id: 'pgx.result',
+    description: 'a pharmacogenomic result for a patient: VCF (plain or bgzip) or a lab outside-call file (TSV or FHIR JSON)',
+    accepts: ({ fileName }) => /\.(vcf|vcf\.gz|vcf\.bgz|tsv|txt)$/i.test(fileName),
+    async run(ctx, input, options) {
+      const patientId = options.patient;
+      if (typeof patientId !== 'string') throw new FlauraError('PGX_BAD_PATIENT', 400, 'the pgx importer needs options.patient');
+      const outcome = await importPgxResult(
+        { store: ctx.store, ...(ctx.transaction ? { transaction: ctx.transaction } : {}), callVcf: caller },
+        { patientId, files: [{ name: input.fileName, bytes: await readAll(input) }], authorDisplay: 'importer pgx.result' },
+      );
+      const notCalled = outcome.genes.filter((g) => g.diplotypes.length === 0 && g.phenotype === 'Indeterminate').map((g) => g.gene);
+      return {
+        created: outcome.written - outcome.superseded.length,
+        updated: outcome.superseded.length,
+        skipped: outcome.status === 'unchanged' ? 1 : 0,
+        issues: [
+          ...(outcome.status === 'unchanged' ? [{ severity: 'information' as const, message: `already stored as DiagnosticReport/${outcome.reportId}` }] : []),
+          ...(notCalled.length > 0 ? [{ severity: 'warning' as const, message: `not called: ${notCalled.join(', ')}` }] : []),
+        ],
+      };
+    },
+  };
+}
+
 /** Builds the module over a VCF caller (tests may inject one). */
 export function createPgxModule(options: { callVcf?: VcfCaller } = {}): Module {
   const caller = options.callVcf ?? callVcf;
   return {
     name: 'pgx',
+    importers: [pgxImporter(caller)],
     async routes(app: FastifyInstance, ctx: PgxContext) {
       // Uploads are files, not JSON: every body arrives as a Buffer (this scope only).
       app.removeAllContentTypeParsers();

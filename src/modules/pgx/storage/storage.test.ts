@@ -1,7 +1,10 @@
 // Storing PGx results in the EMR through the pgx module's routes (PGlite by default, PostgreSQL with FLAURA_TEST_DB=postgres).
 import { gzipSync } from 'node:zlib';
 import type { Binary, Bundle, DiagnosticReport, DocumentReference, Observation, Provenance } from '@medplum/fhirtypes';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ModuleContext } from '../../types.ts';
+import { pgxModule } from '../module.ts';
 import { startTestServer, type TestServer } from '../../../../test/test-server.ts';
 import { loadAlleleDefinitions } from '../matcher/definitions.ts';
 import { panelVcf } from '../synthetic/allele-vcf.ts';
@@ -46,6 +49,7 @@ beforeAll(async () => {
   await createPatient('p3');
   await createPatient('p4');
   await createPatient('p5');
+  await createPatient('p6');
 });
 afterAll(async () => server.close());
 
@@ -216,5 +220,20 @@ describe('POST /pgx/patients/{id}/results', () => {
     expect(reports).toHaveLength(1);
     expect(await search<Observation>('Observation?subject=Patient/p5&_count=1000')).toHaveLength(reports[0]!.result!.length);
     expect(await search<Provenance>(`Provenance?target=DiagnosticReport/${reports[0]!.id}`)).toHaveLength(1);
+  });
+
+  it('is also a module importer (pgx.result): counts what it wrote, and skips a file already stored', async () => {
+    const importer = pgxModule.importers?.find((i) => i.id === 'pgx.result');
+    expect(importer?.accepts({ fileName: 'x.vcf.gz' })).toBe(true);
+    expect(importer?.accepts({ fileName: 'x.xml' })).toBe(false);
+    const f = server.flaura;
+    const ctx = { store: f.store, transaction: async (bundle: Bundle) => (await f.router.handle({ method: 'POST', path: '', query: [], headers: {}, body: bundle, contentType: 'application/fhir+json', baseUrl: f.store.baseUrl })).body as Bundle } as unknown as ModuleContext;
+    const input = { fileName: 'lab.tsv', open: () => Readable.from([Buffer.from('gene\tdiplotype\nCYP2C9\t*1/*3\n')]) };
+    const first = await importer!.run(ctx, input, { patient: 'p6' });
+    expect(first.created).toBeGreaterThan(3);
+    expect(first.skipped).toBe(0);
+    const again = await importer!.run(ctx, input, { patient: 'p6' });
+    expect(again).toMatchObject({ created: 0, skipped: 1, issues: [expect.objectContaining({ severity: 'information' })] });
+    await expect(importer!.run(ctx, input, {})).rejects.toMatchObject({ status: 400 });
   });
 });
