@@ -59,7 +59,7 @@ async function readAll(input: ImportInput): Promise<Buffer> {
   return size > MAX_STORED_FILE_BYTES ? Buffer.alloc(MAX_STORED_FILE_BYTES + 1) : Buffer.concat(chunks);
 }
 
-/** The module's importer: one VCF (plain or bgzip), outside-call or BED file for `options.patient`. */
+/** The module's importer: one VCF (plain or bgzip) or outside-call file for `options.patient`. */
 function pgxImporter(caller: VcfCaller): Importer {
   return {
     id: 'pgx.result',
