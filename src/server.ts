@@ -42,6 +42,7 @@ import { authRoutes, capabilitySecurity } from './security/auth/routes.ts';
 import { registerWebClient } from './security/auth/web-client.ts';
 import { loadTlsFiles, registerTransportSecurity } from './security/transport.ts';
 import { join } from 'node:path';
+import type { Socket } from 'node:net';
 import packageJson from '../package.json' with { type: 'json' };
 
 export const FHIR_PREFIX = '/fhir';
@@ -175,6 +176,14 @@ export async function createFlaura(config: FlauraConfig, options: CreateFlauraOp
     forceCloseConnections: 'idle',
   });
   let closing = false;
+  // Open connections, so shutdown can close those that never sent a byte: Node's closeIdleConnections() counts
+  // such a connection (a client's spare keep-alive socket) as waiting for headers and leaves it open until
+  // headersTimeout (60 s), longer than the shutdown timeout; `flaura serve` then hung after SIGTERM.
+  const connections = new Set<Socket>();
+  app.server.on(https ? 'secureConnection' : 'connection', (socket: Socket) => {
+    connections.add(socket);
+    socket.once('close', () => connections.delete(socket));
+  });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
     // A response finished during shutdown closes its keep-alive socket, so close() need not wait for it to idle out.
@@ -235,18 +244,32 @@ export async function createFlaura(config: FlauraConfig, options: CreateFlauraOp
       closed = true;
       closing = true;
       const t0 = performance.now();
-      // Sockets that go idle after close() began (a response just sent) are closed too, so close() never waits
-      // for a keep-alive timeout.
-      const reaper = setInterval(() => app.server.closeIdleConnections(), 100);
+      // A shutdown that hangs names the phase it waits on (and what is still open) instead of going silent.
+      let phase = 'http';
+      const watchdog = setInterval(() => {
+        app.log.warn({ phase, waitedMs: Math.round(performance.now() - t0), connections: connections.size }, 'shutdown still waiting');
+      }, 5000);
+      watchdog.unref();
+      // Idle keep-alive connections and connections that never sent anything are closed now and as they become so
+      // (a response just sent), so close() waits only for requests in progress, never for a timeout.
+      const closeUnused = () => {
+        app.server.closeIdleConnections();
+        for (const socket of connections) if (socket.bytesRead === 0) socket.destroy();
+      };
+      closeUnused();
+      const reaper = setInterval(closeUnused, 100);
       try {
         await app.close();
       } finally {
         clearInterval(reaper);
       }
       const t1 = performance.now();
+      phase = 'events';
       await events.stop();
       const t2 = performance.now();
+      phase = 'db';
       if (!options.db) await db!.close();
+      clearInterval(watchdog);
       app.log.info({ httpMs: Math.round(t1 - t0), eventsMs: Math.round(t2 - t1), dbMs: Math.round(performance.now() - t2) }, 'shutdown complete');
       lock?.release();
     },
