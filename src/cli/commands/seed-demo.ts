@@ -8,6 +8,7 @@ import { demoBundle, demoCast } from '../../demo/demo-patients.ts';
 import { demoPractitionerBundle, seedDemoAccounts } from '../../demo/demo-accounts.ts';
 import { operatorToken } from './token.ts';
 import { seedDemoPgx, seedDemoPgxViaHttp } from '../../demo/pgx-demo.ts';
+import { seedDemoWearables } from '../../demo/wearables-demo.ts';
 import { callVcf } from '../../modules/pgx/matcher/caller.ts';
 import { createFlaura, FHIR_PREFIX, type Flaura } from '../../server.ts';
 
@@ -20,6 +21,8 @@ export async function seedDemo(flaura: Flaura, now = new Date()): Promise<number
   await seedDemoAccounts(flaura.accounts.users);
   // Each patient's PGx result, run through the real pipeline (skipped when already stored).
   await seedDemoPgx({ store: flaura.store, transaction, callVcf });
+  // ~90 days of wearable data per patient through the real import path (skipped when already imported).
+  if (flaura.config.modules.some((m) => m === 'all' || m === 'wearables')) await seedDemoWearables({ db: flaura.db, store: flaura.store, transaction }, now);
   return res.entry?.length ?? 0;
 }
 

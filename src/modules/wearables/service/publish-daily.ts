@@ -4,7 +4,8 @@ import type { MetricCatalog } from '../metrics/catalog.ts';
 import type { RequestActor } from '../../../fhir/store/types.ts';
 import { readDailyValues } from '../storage/daily-values.ts';
 import type { DailyValue } from '../summaries/daily.ts';
-import { dailyObservation, dailyObservationsBundle } from '../summaries/fhir-daily.ts';
+import type { Observation } from '@medplum/fhirtypes';
+import { DAILY_IDENTIFIER_SYSTEM, dailyIdentifierValue, dailyObservation, dailyObservationsBundle } from '../summaries/fhir-daily.ts';
 import { writtenId, type WearablesDeps } from './deps.ts';
 
 export interface PublishDailyOptions {
@@ -58,8 +59,10 @@ export async function publishDailySummaries(deps: WearablesDeps, catalog: Metric
   const size = o.chunk ?? 250;
   for (let i = 0; i < changed.length; i += size) {
     const part = changed.slice(i, i + size);
-    // Days never published are conditional creates (bulk-inserted by the transaction); changed ones conditional updates.
-    const isNew = (d: DailyValue) => !previous.has(`${d.metric}|${d.date}`);
+    // Days never published are created in bulk once one search shows no Observation has their identifier (say, from
+    // an earlier run whose bookkeeping was lost); every other day is a conditional update on its identifier.
+    const stored = await storedIdentifiers(deps, o.patientId, part.filter((p) => !previous.has(`${p.value.metric}|${p.value.date}`)).map((p) => dailyIdentifierValue(o.patientId, p.value.metric, p.value.date)));
+    const isNew = (d: DailyValue) => !previous.has(`${d.metric}|${d.date}`) && !stored.has(dailyIdentifierValue(o.patientId, d.metric, d.date));
     const bundle = dailyObservationsBundle({ patientId: o.patientId, daily: part.map((p) => p.value), importId: o.importId, importFormat: o.importFormat, now: o.now, isNew }, catalog);
     const response = await deps.transaction(bundle, o.actor);
     const rows = part.map((p, k) => [o.patientId, p.value.metric, p.value.date, p.hash, writtenId(response, k, 'Observation'), o.now.toISOString()]);
@@ -71,6 +74,18 @@ export async function publishDailySummaries(deps: WearablesDeps, catalog: Metric
     );
   }
   return { published: changed.length, unchanged };
+}
+
+/** Which of these daily identifier values some stored Observation of the patient already carries. */
+async function storedIdentifiers(deps: WearablesDeps, patientId: string, values: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  if (values.length === 0) return found;
+  const query = new URLSearchParams({ patient: `Patient/${patientId}`, identifier: values.map((v) => `${DAILY_IDENTIFIER_SYSTEM}|${v.replace(/([,|$\\])/g, '\\$1')}`).join(','), _count: String(values.length), _elements: 'identifier' });
+  const bundle = await deps.store.search('Observation', query);
+  for (const e of bundle.entry ?? []) {
+    for (const id of (e.resource as Observation | undefined)?.identifier ?? []) if (id.system === DAILY_IDENTIFIER_SYSTEM && id.value) found.add(id.value);
+  }
+  return found;
 }
 
 /** Observation ids of published daily summaries, keyed `metric|YYYY-MM-DD` (alert evidence links to them). */

@@ -21,8 +21,8 @@ export interface DailyFhirInput {
   /** Issue time (passed in: pure). */
   now: Date;
   /**
-   * Days known never to have been published: written as a conditional create (`If-None-Exist` on the identifier,
-   * created in bulk) instead of a conditional update. Default: none.
+   * Days the caller has checked no Observation carries the identifier of: written as plain creates (the transaction
+   * inserts them in bulk) instead of conditional updates. Default: none.
    */
   isNew?: (d: DailyValue) => boolean;
 }
@@ -56,7 +56,7 @@ export function dailyObservationsBundle(input: DailyFhirInput, catalog: MetricCa
       fullUrl: `urn:uuid:${nameUuid(`${DAILY_IDENTIFIER_SYSTEM}|${idValue}`)}`,
       resource: obs,
       request: input.isNew?.(d)
-        ? { method: 'POST', url: 'Observation', ifNoneExist: `identifier=${encodeURIComponent(`${DAILY_IDENTIFIER_SYSTEM}|${idValue}`)}` }
+        ? { method: 'POST', url: 'Observation' }
         : { method: 'PUT', url: `Observation?identifier=${encodeURIComponent(`${DAILY_IDENTIFIER_SYSTEM}|${idValue}`)}` },
     });
   }
