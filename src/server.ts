@@ -28,6 +28,7 @@ import type { Module, ModuleContext } from './modules/types.ts';
 import { registerModuleRoutes, startModules } from './modules/registry.ts';
 import { wearablesModule } from './modules/wearables/module.ts';
 import { pgxModule } from './modules/pgx/module.ts';
+import { cdsHooksModule } from './modules/cds-hooks/module.ts';
 import { webPlugin } from './web/plugin.ts';
 import { createResourceSealer } from './security/encryption/resource-sealing.ts';
 import { loadKeyRing } from './security/encryption/key-ring.ts';
@@ -48,7 +49,7 @@ import packageJson from '../package.json' with { type: 'json' };
 export const FHIR_PREFIX = '/fhir';
 
 /** Every module this build has; `FLAURA_MODULES` picks some (default `all`). */
-export const availableModules: readonly Module[] = [wearablesModule, pgxModule];
+export const availableModules: readonly Module[] = [wearablesModule, pgxModule, cdsHooksModule];
 
 function selectModules(names: readonly string[]): Module[] {
   if (names.includes('all')) return [...availableModules];
