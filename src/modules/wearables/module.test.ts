@@ -37,6 +37,29 @@ describe(`wearables module on ${testDbKind}`, () => {
     expect(chart.points.length).toBeGreaterThan(0);
   });
 
+  const upload = async (file: Buffer | string, contentType: string, token: string, query = 'patient=demo-maria') =>
+    s.flaura.app.inject({ method: 'POST', url: `/wearables/import?${query}`, headers: { 'content-type': contentType, authorization: `Bearer ${token}` }, payload: file });
+
+  it('imports an uploaded Apple Health export.zip for the care team, reporting rejected records; refuses other patients', async () => {
+    const zip = readFileSync(join(import.meta.dirname, 'fixtures', 'export.zip'));
+    const clinician = await s.token({ role: 'clinician' });
+    const res = await upload(zip, 'application/zip', clinician, 'patient=demo-maria&timeZone=America/New_York');
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as { format: string; inserted: number; rejected: number; issues: { reason: string }[]; summaries: { published: number } };
+    expect(body).toMatchObject({ format: 'apple-health', inserted: 17, rejected: 4 });
+    expect(body.issues.map((i) => i.reason).join(' ')).toContain('stone');
+    expect(body.summaries.published).toBeGreaterThan(0);
+    const other = await s.token({ role: 'patient', patientId: 'demo-james' });
+    expect((await upload(zip, 'application/zip', other)).statusCode).toBe(403);
+    // A broken XML stores nothing.
+    const before = await s.flaura.db.query<{ n: string }>(`SELECT count(*) AS n FROM wearable_sample WHERE patient_id = 'demo-tendai'`);
+    const broken = await upload('<?xml version="1.0"?><HealthData><Record type="HKQuantityTypeIdentifierHeartRate" sourceName="W" unit="count/min" startDate="2024-03-01 08:00:00 +0000" endDate="2024-03-01 08:00:00 +0000" value="61"/><Record', 'application/xml', clinician, 'patient=demo-tendai');
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json()).toMatchObject({ resourceType: 'OperationOutcome' });
+    const after = await s.flaura.db.query<{ n: string }>(`SELECT count(*) AS n FROM wearable_sample WHERE patient_id = 'demo-tendai'`);
+    expect(after.rows[0]!.n).toBe(before.rows[0]!.n);
+  });
+
   it('rejects bad input with an OperationOutcome', async () => {
     const badPatient = await s.request('GET', '/wearables/chart?patient=no%20spaces&metric=heart-rate&from=2024-01-01&to=2024-01-02');
     expect(badPatient.status).toBe(400);

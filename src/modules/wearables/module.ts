@@ -1,6 +1,12 @@
 // The wearables Lego block: its tables, a live ingest API for devices and phone apps, chart queries with the personal
 // baseline band and alert markers, and the alerts inbox with acknowledgement.
 import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { FlauraError } from '../../errors.ts';
 import type { Module, ModuleContext } from '../types.ts';
@@ -8,6 +14,7 @@ import { loadAlertRules } from './alerts/rules.ts';
 import { loadMetricCatalog } from './metrics/catalog.ts';
 import { importOmh } from './importers/omh.ts';
 import { readJsonLines } from './importers/json-lines.ts';
+import { detectFormat, IMPORT_FORMATS, openImport, type ImportFormat } from './importers/open-import.ts';
 import { endDatedMetrics } from './pipeline.ts';
 import { acknowledgeAlert, getAlert, INBOX_STATUSES, listAlerts, type InboxStatus } from './service/alert-store.ts';
 import { actorOf, authorizeWearables, type WearablesAccess } from './service/authorize.ts';
@@ -19,6 +26,20 @@ import { patientTimeZone } from './storage/daily-values.ts';
 import { ingestImport, type ImportResult } from './storage/ingest.ts';
 
 const ID = /^[A-Za-z0-9\-.]{1,64}$/;
+/** Uploads above this are refused (413) while spooling. */
+const MAX_UPLOAD_BYTES = 4 * 2 ** 30;
+
+/** A pass-through that fails with a 413 once more than `limit` bytes went through. */
+function capped(limit: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      seen += chunk.length;
+      if (seen > limit) cb(new FlauraError('WEARABLES_UPLOAD_TOO_LARGE', 413, `Uploads are limited to ${limit / 2 ** 30} GiB`));
+      else cb(null, chunk);
+    },
+  });
+}
 const MAX_NOTE = 4000;
 
 type WearablesContext = ModuleContext & WearablesAccess;
@@ -57,6 +78,48 @@ async function routes(app: FastifyInstance, ctx: WearablesContext): Promise<void
   const rules = loadAlertRules();
   // Samples arrive as Open mHealth data points: a JSON array, or NDJSON (one data point per line).
   app.addContentTypeParser(['application/x-ndjson', 'application/json'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  // Export files (zip, XML) stay a stream: an Apple Health export can be gigabytes.
+  app.addContentTypeParser(['application/zip', 'application/xml', 'text/xml', 'application/octet-stream'], (_req, payload, done) => done(null, payload));
+
+  /**
+   * `POST /wearables/import?patient=ID[&format=F][&timeZone=IANA][&utcOffset=MIN]`: one export file as the body
+   * (Apple Health zip/XML, Fitbit JSON, Open mHealth, FHIR), spooled to a temporary file and imported like the CLI
+   * does (all or nothing, per-record issues in the answer). The patient's own app, a device client for the patient, or
+   * the care team may import.
+   */
+  app.post('/import', async (request) => {
+    const q = request.query as Record<string, unknown>;
+    const patientId = patientParam(q.patient);
+    await authorizeWearables(ctx, request.principal, 'import', patientId);
+    const format = q.format === undefined ? undefined : String(q.format);
+    if (format !== undefined && !(IMPORT_FORMATS as readonly string[]).includes(format)) throw new FlauraError('WEARABLES_UNKNOWN_FORMAT', 400, `format must be one of ${IMPORT_FORMATS.join(', ')}`);
+    const offset = q.utcOffset === undefined ? undefined : Number(q.utcOffset);
+    if (offset !== undefined && !Number.isInteger(offset)) throw new FlauraError('WEARABLES_BAD_OFFSET', 400, 'utcOffset must be whole minutes');
+    const timeZone = typeof q.timeZone === 'string' && q.timeZone ? q.timeZone : await patientTimeZone(ctx.db, patientId);
+    try {
+      new Intl.DateTimeFormat('en', { timeZone });
+    } catch {
+      throw new FlauraError('WEARABLES_BAD_TIME_ZONE', 400, `Unknown time zone '${timeZone}'`);
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'flaura-wearables-upload-'));
+    try {
+      const file = join(dir, 'upload');
+      const body = request.body;
+      if (body instanceof Readable) await pipeline(body, capped(MAX_UPLOAD_BYTES), createWriteStream(file));
+      else if (typeof body === 'string' && body.length > 0) await writeFile(file, body);
+      else throw new FlauraError('WEARABLES_NO_FILE', 400, 'Send the export file as the request body (application/zip, application/xml, application/json or application/x-ndjson)');
+      const chosen = (format as ImportFormat | undefined) ?? (await detectFormat(file));
+      if (!chosen) throw new FlauraError('WEARABLES_UNKNOWN_FORMAT', 400, 'Cannot tell the format of the file; pass ?format=apple-health|fitbit|omh|fhir');
+      const now = new Date();
+      const items = await openImport(file, chosen, catalog, offset !== undefined ? { fitbit: { utcOffsetMinutes: offset } } : {});
+      const result = await ingestImport(ctx.db, items, { patientId, importId: randomUUID(), format: chosen, now, timeZone, sourcePriority: catalog.defaultSourcePriority, endDatedMetrics: endDatedMetrics(catalog) });
+      const actor = actorOf(request.principal, request);
+      const processed = await processImport(depsOf(ctx), catalog, rules, result, { patientId, timeZone, importFormat: chosen, now, ...(actor ? { actor } : {}) });
+      return { ...result, format: chosen, summaries: processed.summaries, alerts: processed.alerts };
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 
   /**
    * `POST /wearables/samples?patient=ID`: stores a batch from the patient's phone app or a device client bound to

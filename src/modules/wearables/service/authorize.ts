@@ -10,7 +10,7 @@ export interface WearablesAccess {
   access?: AccessControl;
 }
 
-export type WearablesAction = 'ingest' | 'read' | 'acknowledge';
+export type WearablesAction = 'ingest' | 'import' | 'read' | 'acknowledge';
 
 const forbidden = (reason: string): FlauraError => new FlauraError('FORBIDDEN', 403, reason, { type: 'forbidden' });
 
@@ -19,14 +19,16 @@ const ACKNOWLEDGERS: ReadonlySet<Role> = new Set(['admin', 'clinician', 'nurse']
 
 const POLICY_REQUEST: Record<WearablesAction, Omit<AccessRequest, 'patientId'>> = {
   ingest: { action: 'create', resourceType: 'Observation' },
+  import: { action: 'create', resourceType: 'Observation' },
   read: { action: 'read', resourceType: 'Observation' },
   acknowledge: { action: 'update', resourceType: 'Flag' },
 };
 
 /**
  * Throws a 401/403 FlauraError unless `principal` may do `action` for `patientId`. Absent principal = trusted
- * in-process call (CLI, seeding). Ingest needs the patient's own token or a `device` client bound to that patient
- * (issue 6), whatever the policy says; the policy may still refuse it.
+ * in-process call (CLI, seeding). Ingest (live samples) needs the patient's own token or a `device` client bound to
+ * that patient (issue 6), whatever the policy says; the policy may still refuse it. A file import may also come
+ * from the care team (admin, clinician, nurse).
  */
 export async function authorizeWearables(ctx: WearablesAccess, principal: Principal | undefined, action: WearablesAction, patientId: string | undefined): Promise<void> {
   if (!principal) return;
@@ -40,6 +42,8 @@ export async function authorizeWearables(ctx: WearablesAccess, principal: Princi
     return;
   }
   if (action === 'ingest') return;
+  const importers: ReadonlySet<Role> = new Set(['admin', 'clinician', 'nurse']);
+  if (action === 'import' && !(importers.has(principal.role) || principal.role === 'patient' || principal.role === 'device')) throw forbidden(`A ${principal.role} cannot import wearable data`);
   if (principal.role === 'patient' || principal.role === 'device') {
     if (action === 'acknowledge') throw forbidden('Alerts are acknowledged by the care team');
     if (!patientId || principal.patientId !== patientId) throw forbidden(`A ${principal.role} token reads only its own patient's data`);
