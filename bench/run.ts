@@ -3,6 +3,7 @@ import { writeBenchmarkSection } from './lib.ts';
 import { benchFhir } from './fhir.bench.ts';
 import { benchPgx } from './pgx.bench.ts';
 import { benchAuth } from './auth.bench.ts';
+import { benchCds } from './cds.bench.ts';
 import { benchWearables } from './wearables.bench.ts';
 
 /** Each suite returns its markdown section; suites are added here as the product grows. */
@@ -11,6 +12,8 @@ const suites: Record<string, () => Promise<string>> = {
   // FLAURA_BENCH_PGX_GIB=0.05 FLAURA_BENCH_PGX_SAMPLES=100 for a quick run.
   auth: () => benchAuth({ iterations: Number(process.env.FLAURA_BENCH_AUTH_ITERATIONS ?? 5000) }),
   pgx: () => benchPgx({ genomeGiB: Number(process.env.FLAURA_BENCH_PGX_GIB ?? 1.05), cohortSamples: Number(process.env.FLAURA_BENCH_PGX_SAMPLES ?? 1000) }),
+  // FLAURA_BENCH_CDS_REQUESTS=1000 for a quick run.
+  cds: () => benchCds({ patients: Number(process.env.FLAURA_BENCH_CDS_PATIENTS ?? 40), requests: Number(process.env.FLAURA_BENCH_CDS_REQUESTS ?? 4000) }),
   // FLAURA_BENCH_WEARABLES_SAMPLES=50000 FLAURA_BENCH_WEARABLES_GIB=0.05 for a quick run.
   wearables: () => benchWearables({ samples: Number(process.env.FLAURA_BENCH_WEARABLES_SAMPLES ?? 525_600), exportGiB: Number(process.env.FLAURA_BENCH_WEARABLES_GIB ?? 1), chartRuns: Number(process.env.FLAURA_BENCH_WEARABLES_CHART_RUNS ?? 41) }),
 };

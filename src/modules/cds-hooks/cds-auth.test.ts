@@ -63,7 +63,7 @@ describe(`CDS client authentication on ${testDbKind}`, () => {
     });
     await new Promise<void>((resolve) => fhir.listen(0, '127.0.0.1', resolve));
     fhirUrl = `http://127.0.0.1:${(fhir.address() as AddressInfo).port}/fhir`;
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await new Promise((resolve) => fhir.close(resolve));
     await s.close();

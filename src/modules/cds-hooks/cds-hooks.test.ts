@@ -51,7 +51,7 @@ describe(`CDS Hooks services on ${testDbKind}`, () => {
     await storeCalls(s, 'feedback', { CYP2C19: '*2/*2' });
     await activeMedication(s, 'cyp2d6-nm', '310385', 'fluoxetine 20 MG Oral Capsule');
     await activeMedication(s, 'ddi', WARFARIN[0], WARFARIN[1]);
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => s.close());
 
   it('discovery lists the three hooks with prefetch templates, without a token', async () => {

@@ -1,11 +1,11 @@
 // One hook call → cards: every ordered drug against the patient's stored PGx results, co-medication (phenoconversion),
 // drug–drug rules and "no result on file"; then alert-fatigue filters (overridden issues, tests already suggested).
 import type { MedicationRequest } from '@medplum/fhirtypes';
-import type { Queryable } from '../../db/index.ts';
+import type { Db } from '../../db/index.ts';
 import type { CardCandidate, HookCard } from './cards.ts';
 import { indicatorRank, type CdsConfig } from './config.ts';
 import { medicationUse, type MedicationUse } from './medications.ts';
-import { claimTestSuggestion, overriddenIssues, recordCards, suggestedTests } from './memory.ts';
+import { claimTestSuggestion, recordCards, type PatientMemory } from './memory.ts';
 import type { PatientData } from './patient-data.ts';
 import type { HookRequest } from './request.ts';
 import { drugDrugCards } from './rules/drug-drug.ts';
@@ -54,17 +54,14 @@ function candidates(input: EngineInput): CardCandidate[] {
 }
 
 /** Evaluates the request and records the cards it returns (feedback refers to them by uuid). */
-export async function evaluate(db: Queryable, input: EngineInput): Promise<HookCard[]> {
+export async function evaluate(db: Db, input: EngineInput, memory: PatientMemory): Promise<HookCard[]> {
   let list = candidates(input);
   if (list.length === 0) return [];
   const patientId = input.request.patientId;
-  if (input.config.suppressOverridden) {
-    const overridden = await overriddenIssues(db, patientId);
-    list = list.filter((c) => !overridden.has(`${c.drug}\u0000${c.issueKey}`));
-  }
+  if (input.config.suppressOverridden) list = list.filter((c) => !memory.overridden.has(`${c.drug}\u0000${c.issueKey}`));
   const tests = list.filter((c) => c.kind === 'pgx-test');
   if (tests.length > 0) {
-    const already = await suggestedTests(db, patientId);
+    const already = memory.testsSuggested;
     const kept: CardCandidate[] = [];
     for (const t of tests) {
       const fresh = (t.genes ?? []).filter((g) => !already.has(g));

@@ -35,6 +35,8 @@ function normalise(text: string): string {
   return ` ${text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim()} `;
 }
 
+const normalisedNames: readonly [string, string][] = knownNames.map((n) => [n, normalise(n)]);
+
 /** Ingredient names recognised in a concept (RxNorm ingredient codes first, then names in the texts). */
 export function ingredientsOf(concept: CodeableConcept | undefined): string[] {
   const out = new Set<string>();
@@ -45,7 +47,7 @@ export function ingredientsOf(concept: CodeableConcept | undefined): string[] {
     }
   }
   const text = normalise([concept?.text, ...(concept?.coding ?? []).map((c) => c.display)].filter(Boolean).join(' '));
-  for (const name of knownNames) if (text.includes(normalise(name))) out.add(name);
+  for (const [name, normalised] of normalisedNames) if (text.includes(normalised)) out.add(name);
   return [...out];
 }
 

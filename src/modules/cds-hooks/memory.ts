@@ -1,6 +1,6 @@
 // What the service remembers between calls (its own tables, see migrations.ts): cards it sent (so feedback can name
 // the issue), override decisions (not raised again) and tests already suggested (once per patient and gene).
-import type { Queryable } from '../../db/index.ts';
+import type { Db, Queryable } from '../../db/index.ts';
 import type { CardCandidate } from './cards.ts';
 
 export interface IssuedCard {
@@ -39,7 +39,22 @@ export async function claimTestSuggestion(db: Queryable, patientId: string, gene
   return rows.map((r) => r.gene);
 }
 
-export async function recordCards(db: Queryable, serviceId: string, patientId: string, cards: readonly CardCandidate[]): Promise<void> {
+/** The override and test-suggestion memory of a patient, read once per call (start it alongside the patient data). */
+export interface PatientMemory {
+  overridden: Set<string>;
+  testsSuggested: Set<string>;
+}
+
+export async function loadMemory(db: Queryable, patientId: string): Promise<PatientMemory> {
+  const [overridden, testsSuggested] = await Promise.all([overriddenIssues(db, patientId), suggestedTests(db, patientId)]);
+  return { overridden, testsSuggested };
+}
+
+/**
+ * Records the cards sent. Without waiting for the WAL flush (synchronous_commit off for this transaction only): a crash
+ * may lose the last cards' records, after which their feedback is answered 404; decisions are flushed as usual.
+ */
+export async function recordCards(db: Db, serviceId: string, patientId: string, cards: readonly CardCandidate[]): Promise<void> {
   if (cards.length === 0) return;
   const values: unknown[] = [];
   const tuples = cards.map((c, i) => {
@@ -47,7 +62,10 @@ export async function recordCards(db: Queryable, serviceId: string, patientId: s
     const b = i * 9;
     return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8}, $${b + 9}::jsonb)`;
   });
-  await db.query(`INSERT INTO cds_card (uuid, service_id, patient_id, drug, issue_key, kind, indicator, summary, suggestions) VALUES ${tuples.join(', ')}`, values);
+  await db.transaction(async (tx) => {
+    await tx.query('SET LOCAL synchronous_commit TO off');
+    await tx.query(`INSERT INTO cds_card (uuid, service_id, patient_id, drug, issue_key, kind, indicator, summary, suggestions) VALUES ${tuples.join(', ')}`, values);
+  });
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

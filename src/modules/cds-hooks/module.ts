@@ -8,6 +8,7 @@ import { authenticateCaller, checkAdmin, checkPatientAccess, registerClient, typ
 import { loadCdsConfig, type CdsConfig } from './config.ts';
 import { evaluate } from './engine.ts';
 import { recordFeedback } from './feedback.ts';
+import { loadMemory } from './memory.ts';
 import { cdsMigrations } from './migrations.ts';
 import { loadPatientData, PREFETCH, remoteFetcher, storeFetcher, type Fetcher } from './patient-data.ts';
 import { parseHookRequest } from './request.ts';
@@ -65,9 +66,10 @@ async function routes(app: FastifyInstance, ctx: ModuleContext): Promise<void> {
       const caller = await authenticate(request, service.id);
       const hook = parseHookRequest(request.body, service.hook);
       checkPatientAccess(caller, hook.patientId);
-      const patient = await loadPatientData(hook, fetcherFor(ctx, caller, hook, config));
+      // The module's own memory is read while the patient data is fetched.
+      const [patient, memory] = await Promise.all([loadPatientData(hook, fetcherFor(ctx, caller, hook, config)), loadMemory(ctx.db, hook.patientId)]);
       const root = serviceUrl(ctx, request, service.id).replace(/\/cds-services\/.*$/, '');
-      const cards = await evaluate(ctx.db, { serviceId: service.id, request: hook, patient, config, explanationUrl: (drug) => `${root}/cds-services/explanations/${encodeURIComponent(drug)}` });
+      const cards = await evaluate(ctx.db, { serviceId: service.id, request: hook, patient, config, explanationUrl: (drug) => `${root}/cds-services/explanations/${encodeURIComponent(drug)}` }, memory);
       return { cards };
     });
 

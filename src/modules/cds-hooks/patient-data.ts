@@ -31,10 +31,23 @@ export interface PatientData {
 /** Where to fetch what the prefetch lacked. */
 export type Fetcher = (query: string) => Promise<Bundle>;
 
+/** Sensitive resources (e.g. genomic Observations) are encrypted at rest; search hands back their sealed form. */
+function isSealed(resource: unknown): boolean {
+  return typeof resource === 'object' && resource !== null && '_sealed' in resource;
+}
+
 export function storeFetcher(store: FhirStore): Fetcher {
+  // The SQL store can decrypt a stored form directly; any other store is asked for the resource by id.
+  const reader = (store as { reader?: () => { open<T>(stored: T): T } }).reader?.();
   return async (query) => {
     const [type = '', qs = ''] = query.split('?');
-    return store.search(type, qs);
+    const bundle = await store.search(type, qs);
+    for (const entry of bundle.entry ?? []) {
+      const r = entry.resource;
+      if (!r || !isSealed(r)) continue;
+      entry.resource = reader ? reader.open(r) : (await store.read(r.resourceType, r.id ?? '')).resource;
+    }
+    return bundle;
   };
 }
 
@@ -68,7 +81,8 @@ function component(obs: Observation, code: string): string | undefined {
 export function phenotypesFrom(observations: readonly Observation[]): { phenotypes: Map<string, GenePhenotype[]>; tested: Set<string> } {
   const byGene = new Map<string, Observation[]>();
   for (const o of observations) {
-    if (!hasLoinc(o, CODES.phenotype) || o.status !== 'final') continue;
+    // Prefetch from outside EHRs is untrusted: an Observation without a code is skipped, not a crash.
+    if (typeof o.code !== 'object' || o.code === null || !hasLoinc(o, CODES.phenotype) || o.status !== 'final') continue;
     if ((o.extension ?? []).some((e) => e.url === PGX_SUPERSEDED_BY_EXTENSION)) continue;
     const gene = geneOf(o);
     if (gene) byGene.set(gene, [...(byGene.get(gene) ?? []), o]);

@@ -1,0 +1,109 @@
+// CDS Hooks benchmark: order-sign under 200 concurrent requests on PostgreSQL, patients with PGx results stored by
+// the real engine and active medications; baselines at the same concurrency in the same run (/healthz, FHIR read).
+import { randomUUID } from 'node:crypto';
+import type { MedicationRequest } from '@medplum/fhirtypes';
+import pg from 'pg';
+import { loadConfig } from '../src/config.ts';
+import { openDb } from '../src/db/index.ts';
+import { createFlaura, type Flaura } from '../src/server.ts';
+import { fmt, machineDescription, summarize, type Timing } from './lib.ts';
+
+const RXNORM = 'http://www.nlm.nih.gov/research/umls/rxnorm';
+const GENOTYPES: Record<string, string>[] = [
+  { CYP2C19: '*2/*2', CYP2D6: '*1/*2' },
+  { CYP2C19: '*1/*17', CYP2D6: '*1/*2x3' },
+  { CYP2C19: '*1/*1', CYP2D6: '*4/*4', CYP2B6: '*6/*6' },
+  { CYP2C19: '*1/*2', SLCO1B1: '*5/*5', DPYD: 'c.1905+1G>A (*2A)/Reference' },
+];
+const ORDERS = [
+  ['309362', 'clopidogrel 75 MG Oral Tablet'],
+  ['993781', 'Acetaminophen 300 MG / Codeine Phosphate 30 MG Oral Tablet'],
+  ['314231', 'simvastatin 40 MG Oral Tablet'],
+  ['861007', 'metformin hydrochloride 500 MG Oral Tablet'],
+] as const;
+
+function draft(patient: string, i: number): MedicationRequest {
+  const [code, display] = ORDERS[i % ORDERS.length]!;
+  return { resourceType: 'MedicationRequest', id: randomUUID(), status: 'draft', intent: 'order', subject: { reference: `Patient/${patient}` }, medicationCodeableConcept: { coding: [{ system: RXNORM, code, display }], text: display } };
+}
+
+/** Runs `total` requests keeping `concurrency` in flight; each request's own latency (queueing inside the server included). */
+async function concurrent(name: string, total: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<Timing & { perSecond: number }> {
+  const durations: number[] = [];
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const i = next++;
+        const t = performance.now();
+        await fn(i);
+        durations.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  return { ...summarize(name, durations), perSecond: total / seconds };
+}
+
+async function run(flaura: Flaura, patients: number, total: number, concurrency: number): Promise<string> {
+  const token = (await flaura.auth.mint({ role: 'admin', clientId: 'bench', subject: 'bench:admin' })).accessToken;
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const inject = async (method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown, contentType = 'application/json') => {
+    const res = await flaura.app.inject({ method, url, headers: { ...headers, 'content-type': contentType }, ...(body !== undefined ? { payload: typeof body === 'string' ? body : JSON.stringify(body) } : {}) });
+    if (res.statusCode >= 300) throw new Error(`${method} ${url} -> ${res.statusCode}: ${res.body.slice(0, 300)}`);
+    return res;
+  };
+  for (let p = 0; p < patients; p++) {
+    const id = `bench-${p}`;
+    await inject('PUT', `/fhir/Patient/${id}`, { resourceType: 'Patient', id }, 'application/fhir+json');
+    const calls = GENOTYPES[p % GENOTYPES.length]!;
+    const tsv = ['gene\tdiplotype', ...Object.entries(calls).map(([g, d]) => `${g}\t${d}`)].join('\n') + '\n';
+    await inject('POST', `/pgx/patients/${id}/results?filename=calls.tsv`, tsv, 'text/tab-separated-values');
+    if (p % 3 === 0) await inject('POST', '/fhir/MedicationRequest', { resourceType: 'MedicationRequest', status: 'active', intent: 'order', subject: { reference: `Patient/${id}` }, medicationCodeableConcept: { coding: [{ system: RXNORM, code: '310385', display: 'fluoxetine 20 MG Oral Capsule' }], text: 'fluoxetine 20 MG Oral Capsule' } }, 'application/fhir+json');
+    process.stderr.write(`\rcds: ${p + 1}/${patients} patients stored`);
+  }
+  process.stderr.write('\n');
+  const sign = (i: number) => {
+    const patient = `bench-${(i * 7) % patients}`;
+    return { hook: 'order-sign', hookInstance: randomUUID(), fhirServer: 'http://bench/fhir', context: { userId: 'Practitioner/bench', patientId: patient, draftOrders: { resourceType: 'Bundle', type: 'collection', entry: [{ resource: draft(patient, i) }] } } };
+  };
+  // warm-up (JIT, connection pool, knowledge caches)
+  for (let i = 0; i < 200; i++) await inject('POST', '/cds-services/flaura-pgx-order-sign', sign(i));
+  const sequential = await concurrent('order-sign, one at a time', 500, 1, async (i) => void (await inject('POST', '/cds-services/flaura-pgx-order-sign', sign(i))));
+  const orderSign = await concurrent(`order-sign, ${concurrency} concurrent`, total, concurrency, async (i) => void (await inject('POST', '/cds-services/flaura-pgx-order-sign', sign(i))));
+  const read = await concurrent(`FHIR read Patient/{id}, ${concurrency} concurrent`, total, concurrency, async (i) => void (await inject('GET', `/fhir/Patient/bench-${(i * 7) % patients}`)));
+  const health = await concurrent(`GET /healthz, ${concurrency} concurrent`, total, concurrency, async () => void (await inject('GET', '/healthz')));
+  const rows = [sequential, orderSign, read, health].map((t) => `| ${t.name} | ${t.samples} | ${fmt(t.p50Ms)} | ${fmt(t.p95Ms)} | ${fmt(t.p99Ms)} | ${t.perSecond.toFixed(0)} |`);
+  return [
+    '## CDS Hooks (order-sign)',
+    '',
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${machineDescription()} with \`npm run bench -- cds\`, PostgreSQL 15 at 127.0.0.1.`,
+    `Data: ${patients} patients with PGx results stored by the engine (outside-call files → pipeline → FHIR transaction), a third on fluoxetine. Each order-sign request carries one draft order (clopidogrel, codeine, simvastatin or metformin), no prefetch: the service reads phenotypes and active medications from the store (3 searches), reads its override/test memory and records the cards it returns. Requests go through Fastify's \`inject()\` (full HTTP stack without a socket), with a Flaura access token.`,
+    'Goal (issue 5): order-sign p99 ≤ 25 ms under 200 concurrent requests.',
+    '',
+    '| workload | requests | p50 ms | p95 ms | p99 ms | req/s |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...rows,
+    '',
+    `Ratios in this run: order-sign p50 = ${(orderSign.p50Ms / read.p50Ms).toFixed(1)} × FHIR read p50 and ${(orderSign.p50Ms / health.p50Ms).toFixed(1)} × /healthz p50 at the same concurrency; throughput ${(orderSign.perSecond / read.perSecond).toFixed(2)} × the FHIR read's.`,
+    `Under ${concurrency} requests in flight the latency is mostly queueing: p99 ≈ ${concurrency} / throughput (${((concurrency / orderSign.perSecond) * 1000).toFixed(0)} ms at ${orderSign.perSecond.toFixed(0)} req/s). Goal p99 ≤ 25 ms: ${orderSign.p99Ms <= 25 ? 'met' : 'not met'}.`,
+  ].join('\n');
+}
+
+export async function benchCds(options: { patients?: number; requests?: number; concurrency?: number; databaseUrl?: string } = {}): Promise<string> {
+  const url = options.databaseUrl ?? process.env.FLAURA_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const schema = `bench_cds_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  const db = await openDb({ databaseUrl: url, schema });
+  const flaura = await createFlaura(loadConfig({ port: 0, logLevel: 'silent', publicUrl: 'http://bench', rateLimitPerMinute: 0 }), { db });
+  try {
+    return await run(flaura, options.patients ?? 40, options.requests ?? 4000, options.concurrency ?? 200);
+  } finally {
+    await flaura.close();
+    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+    await admin.end();
+  }
+}
