@@ -48,8 +48,10 @@ export function writeHeartRateFile(dir: string, days = 45, now = Date.now()): st
   const lines: string[] = [];
   for (let h = days * 24; h > 0; h -= 2) {
     const t = new Date(now - h * 3_600_000).toISOString();
-    const rise = h < 3 * 24 ? 14 : 0;
-    const v = Math.round(60 + 5 * Math.sin(h / 3.8) + ((h * 7919) % 5) + rise);
+    const day = Math.floor(h / 24);
+    // A personal pattern: a daily rhythm, a small day-to-day drift, and a clear rise over the last 3 days.
+    const rise = day < 3 ? 12 : 0;
+    const v = Math.round(62 + 3 * Math.sin((2 * Math.PI * h) / 24) + ((day * 7919) % 5) - 2 + rise);
     lines.push(JSON.stringify({ header: { id: `e2e-hr-${h}`, creation_date_time: t, schema_id: { namespace: 'omh', name: 'heart-rate', version: '2.0' }, acquisition_provenance: { source_name: 'Polar H10', modality: 'sensed' } }, body: { heart_rate: { value: v, unit: 'beats/min' }, effective_time_frame: { date_time: t }, temporal_relationship_to_physical_activity: 'at rest' } }));
   }
   const path = join(dir, 'maria-heart-rate.ndjson');

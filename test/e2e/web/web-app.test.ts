@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { testDbKind } from '../../test-db.ts';
 import { initialBundle } from '../../../scripts/web-bundle-size.ts';
-import { apiGet, signIn } from './flow.ts';
+import { apiGet, signIn, writeHeartRateFile } from './flow.ts';
 import { axeViolations, buildWeb, launchBrowser, newPage, screenshot, startServer, viewports, type RunningServer } from './harness.ts';
 
 /** Screenshot at desktop width, then at 360 px (with a no-sideways-scrolling check), then back. */
@@ -62,14 +62,18 @@ describe.skipIf(testDbKind === 'postgres')('web app (Chromium)', () => {
   describe('the Done-when flow', () => {
     let clinicianContext: BrowserContext;
     let clinician: Page;
+    let patientContext: BrowserContext;
+    let patient: Page;
     let files: string;
 
     beforeAll(async () => {
       files = mkdtempSync(join(tmpdir(), 'flaura-e2e-files-'));
       ({ context: clinicianContext, page: clinician } = await newPage(browser));
+      ({ context: patientContext, page: patient } = await newPage(browser));
     });
     afterAll(async () => {
       await clinicianContext?.close();
+      await patientContext?.close();
       rmSync(files, { recursive: true, force: true });
     });
 
@@ -157,6 +161,73 @@ describe.skipIf(testDbKind === 'postgres')('web app (Chromium)', () => {
       await page.getByRole('button', { name: 'Sign order' }).click();
       await page.locator('.success').waitFor();
       expect(await page.locator('.success').textContent()).toMatch(/clopidogrel/i);
+    });
+
+    it('the patient uploads her own wearable data and sees it in her trends', async () => {
+      const page = patient;
+      await signIn(page, server.url, 'maria');
+      await page.getByRole('heading', { name: 'My health', level: 1 }).waitFor();
+      await expectAccessible(page, 'portal home');
+      await page.getByRole('link', { name: 'Upload' }).click();
+      await page.getByLabel('Apple Health export or data file').setInputFiles(writeHeartRateFile(files));
+      await page.getByRole('button', { name: 'Upload' }).click();
+      await page.getByText(/^Imported: \d+ inserted/).waitFor();
+      await expectAccessible(page, 'portal upload');
+
+      await page.getByRole('link', { name: 'My health' }).click();
+      await page.getByLabel('Measure').selectOption('heart-rate');
+      await page.locator('figure.trend canvas').first().waitFor();
+      await shoot(page, 'portal-home');
+    });
+
+    it('the patient withdraws consent for her genomic data', async () => {
+      const page = patient;
+      await page.getByRole('link', { name: 'Sharing' }).click();
+      const genomicForCare = page.getByRole('switch', { name: 'Share genetic results with my care team, for my treatment' });
+      await genomicForCare.waitFor();
+      expect(await genomicForCare.getAttribute('aria-checked')).toBe('true');
+      await genomicForCare.click();
+      await page.getByText('Genetic results: no longer shared with my care team, for my treatment.').waitFor();
+      expect(await genomicForCare.getAttribute('aria-checked')).toBe('false');
+      await expectAccessible(page, 'sharing');
+      await shoot(page, 'portal-sharing');
+    });
+
+    it('the lifestyle chart shows a patient’s wearable data with the personal baseline band and alert markers', async () => {
+      const page = clinician;
+      await page.goto(`${server.url}/patients/demo-james/lifestyle`);
+      expect(await page.getByLabel('Measure').inputValue()).toBe('resting-heart-rate');
+      const figure = page.locator('figure.trend');
+      await figure.locator('canvas').first().waitFor();
+      expect(Number(await figure.getAttribute('data-points'))).toBeGreaterThan(10);
+      expect(Number(await figure.getAttribute('data-baseline'))).toBeGreaterThan(0);
+      expect(Number(await figure.getAttribute('data-alerts'))).toBeGreaterThan(0);
+      expect(await figure.getByRole('img').getAttribute('aria-label')).toMatch(/personal baseline \d/);
+      await expectAccessible(page, 'lifestyle');
+      await shoot(page, 'lifestyle');
+    });
+
+    it('the care team’s alerts inbox: an alert is acknowledged with a note and leaves the inbox', async () => {
+      const page = clinician;
+      await page.getByRole('link', { name: 'Alerts' }).click();
+      await page.getByRole('heading', { name: 'Alerts', level: 1 }).waitFor();
+      const row = page.locator('li.alert-row', { hasText: 'Patient/demo-james' }).first();
+      await row.waitFor();
+      const title = (await row.locator('strong').first().textContent())!;
+      await expectAccessible(page, 'alerts inbox');
+      await shoot(page, 'alerts');
+      const before = await page.locator('li.alert-row').count();
+      await row.getByRole('button', { name: /^Acknowledge/ }).click();
+      const dialog = page.getByRole('dialog', { name: 'Acknowledge alert' });
+      await dialog.getByLabel('Note for the care team').fill('Called James: feels well, no fever; recheck in 2 days.');
+      const ack = page.waitForResponse((r) => /\/wearables\/alerts\/[^/]+\/ack$/.test(new URL(r.url()).pathname) && r.request().method() === 'POST');
+      await dialog.getByRole('button', { name: 'Acknowledge' }).click();
+      const res = await ack;
+      expect(res.ok()).toBe(true);
+      expect(res.request().postDataJSON()).toEqual({ note: 'Called James: feels well, no fever; recheck in 2 days.' });
+      await expect.poll(() => page.locator('li.alert-row').count()).toBe(before - 1);
+      if (before === 1) await page.getByText('No open alerts.').waitFor();
+      expect(title.length).toBeGreaterThan(0);
     });
 
   });

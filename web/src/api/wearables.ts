@@ -10,8 +10,8 @@ export const metrics = [
   { id: 'heart-rate', label: 'Heart rate', unit: 'bpm' },
   { id: 'resting-heart-rate', label: 'Resting heart rate', unit: 'bpm' },
   { id: 'hrv-sdnn', label: 'Heart rate variability', unit: 'ms' },
-  { id: 'sleep-asleep', label: 'Sleep', unit: 'h' },
-  { id: 'steps', label: 'Steps', unit: 'steps' },
+  { id: 'sleep-asleep', label: 'Sleep', unit: 'min', daily: true },
+  { id: 'steps', label: 'Steps', unit: 'steps', daily: true },
   { id: 'oxygen-saturation', label: 'Oxygen saturation (SpO₂)', unit: '%' },
   { id: 'body-weight', label: 'Weight', unit: 'kg' },
 ] as const;

@@ -69,8 +69,13 @@ export function AlertList({ patientId }: { patientId?: string }) {
                         </>
                       )}
                       {formatDate(a.start)}
-                      {a.detail && ` · ${a.detail}`}
                     </span>
+                    {a.detail && (
+                      <details className="small">
+                        <summary>Details</summary>
+                        <p>{a.detail}</p>
+                      </details>
+                    )}
                   </span>
                   <button type="button" className="btn btn-secondary" onClick={() => setAcking(a)}>
                     Acknowledge<span className="visually-hidden">: {a.title}</span>

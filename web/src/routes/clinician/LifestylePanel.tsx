@@ -51,8 +51,9 @@ export function MetricChart({ patientId, metric, days }: { patientId: string; me
   const m = metrics.find((x) => x.id === metric)!;
   const [load, retry] = useLoad(() => {
     const to = new Date();
-    return chart(patientId, metric, new Date(to.getTime() - days * 86_400_000), to);
-  }, [patientId, metric, days]);
+    // Totals (steps, sleep) read as one value a day, so the points and the daily baseline band match.
+    return chart(patientId, metric, new Date(to.getTime() - days * 86_400_000), to, 'daily' in m ? days : 400);
+  }, [patientId, metric, days, m]);
   return (
     <Loaded load={load} retry={retry} label={`Loading ${m.label.toLowerCase()}`}>
       {(data) =>

@@ -14,6 +14,7 @@ export default function AccessLog() {
   useTitle('Access log');
   const session = useSession();
   const me = session ? ownPatientId(session) : undefined;
+  const isMe = (e: AuditEvent) => (e.agent ?? []).some((a) => a.requestor && a.who?.reference === session?.fhirUser);
   const [load, retry] = useLoad(() => search<AuditEvent>('AuditEvent', { patient: me ?? '', _sort: '-date', _count: '50' }), [me]);
   return (
     <section className="page">
@@ -30,7 +31,7 @@ export default function AccessLog() {
                 return (
                   <li key={e.id} className={`row ${btg ? 'row-btg' : ''}`}>
                     <span>
-                      {btg && <span className="badge badge-critical">Emergency access</span>} <strong>{auditWho(e)}</strong> {auditWhat(e)}
+                      {btg && <span className="badge badge-critical">Emergency access</span>} <strong>{isMe(e) ? 'You' : auditWho(e)}</strong> {auditWhat(e)}
                       <span className="muted small block">
                         {formatDate(e.recorded)}
                         {e.purposeOfEvent?.[0] && ` · purpose: ${e.purposeOfEvent[0].coding?.[0]?.display ?? e.purposeOfEvent[0].text ?? e.purposeOfEvent[0].coding?.[0]?.code}`}
