@@ -1,6 +1,6 @@
 // Rebuilds data/ddi/pddi/rules.json (drug–drug interaction rules for the CDS Hooks service) from the HL7 PDDI CDS
 // implementation guide's example knowledge artifacts (PlanDefinitions + ActivityDefinitions, CC0).
-// Usage: npx tsx scripts/ddi-data/build-pddi-rules.ts [path/to/shared/reference/ddi/pddi]
+// Usage: npx tsx scripts/ddi-data/build-pddi-rules.ts [path/to/shared/reference/ddi/pddi] [output file]
 //
 // What is converted: each PlanDefinition's base card (summary/detail/indicator and its sub-actions as suggestions).
 // The IG's logic lives in CQL libraries that are not among the artifacts; the few CQL identifiers the base cards use
@@ -10,7 +10,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const sourceDir = process.argv[2] ?? join(import.meta.dirname, '..', '..', '..', 'shared', 'reference', 'ddi', 'pddi');
-const outFile = join(import.meta.dirname, '..', '..', 'data', 'ddi', 'pddi', 'rules.json');
+const outFile = process.argv[3] ?? join(import.meta.dirname, '..', '..', 'data', 'ddi', 'pddi', 'rules.json');
 const classes = JSON.parse(readFileSync(join(import.meta.dirname, 'pddi-drug-classes.json'), 'utf8')) as { source: string; groups: Record<string, string[]>; topicalForms: string };
 
 interface Coding { system?: string; code?: string; display?: string }

@@ -1,12 +1,13 @@
 // Rebuilds data/ddi/rxnorm-drugs.json (RxNorm ingredient → the drug names of the guidance and interaction data) and
 // data/ddi/pgx-alternatives.json (drugs a gene–drug card may offer instead, each named in the CPIC text it comes from).
-// Usage: npx tsx scripts/ddi-data/build-pgx-cds-data.ts
+// Usage: npx tsx scripts/ddi-data/build-pgx-cds-data.ts [output folder, default data/ddi]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadGuidanceKnowledge } from '../../src/modules/pgx/recommend/knowledge.ts';
 
 const here = import.meta.dirname;
 const dataDir = join(here, '..', '..', 'data', 'ddi');
+const outDir = process.argv[2] ?? dataDir;
 
 function tsv(file: string): Record<string, string>[] {
   const lines = readFileSync(join(here, file), 'utf8').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
@@ -38,7 +39,7 @@ const alternatives = tsv('pgx-alternatives.tsv').map((r) => {
   return { drug, alternative, rxcui: ingredient.rxcui, guideline: r.guideline ?? '', recommendationIds: naming.map((x) => x.id) };
 });
 
-const header = { source: 'scripts/ddi-data/rxnorm-ingredients.tsv (CPIC database drug ids = RxNorm ingredient CUIs; RxNorm, US NLM, public domain)', built: new Date().toISOString().slice(0, 10) };
-writeFileSync(join(dataDir, 'rxnorm-drugs.json'), `${JSON.stringify({ ...header, system: 'http://www.nlm.nih.gov/research/umls/rxnorm', drugs }, null, 2)}\n`);
-writeFileSync(join(dataDir, 'pgx-alternatives.json'), `${JSON.stringify({ source: 'scripts/ddi-data/pgx-alternatives.tsv, each checked against the CPIC recommendation text that names it', cpicVersion: guidance.cpic.version, alternatives }, null, 2)}\n`);
+const header = { source: 'scripts/ddi-data/rxnorm-ingredients.tsv (CPIC database drug ids = RxNorm ingredient CUIs; RxNorm, US NLM, public domain)' };
+writeFileSync(join(outDir, 'rxnorm-drugs.json'), `${JSON.stringify({ ...header, system: 'http://www.nlm.nih.gov/research/umls/rxnorm', drugs }, null, 2)}\n`);
+writeFileSync(join(outDir, 'pgx-alternatives.json'), `${JSON.stringify({ source: 'scripts/ddi-data/pgx-alternatives.tsv, each checked against the CPIC recommendation text that names it', cpicVersion: guidance.cpic.version, alternatives }, null, 2)}\n`);
 console.log(`wrote ${drugs.length} RxNorm ingredients and ${alternatives.length} alternatives`);

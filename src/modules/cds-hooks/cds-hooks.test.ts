@@ -267,6 +267,10 @@ describe(`CDS Hooks services on ${testDbKind}`, () => {
     // not re-raised for the same patient + drug + issue; still raised for another patient
     expect(await sign('feedback', [draftOrder('feedback', ...CLOPIDOGREL)])).toEqual([]);
     expect(await sign('cyp2c19-pm', [draftOrder('cyp2c19-pm', ...CLOPIDOGREL)])).toHaveLength(1);
+    // Something relevant changed: a new CYP2C19 result (intermediate metabolizer) supersedes the old one → raised again.
+    await storeCalls(s, 'feedback', { CYP2C19: '*1/*2' });
+    const again = await sign('feedback', [draftOrder('feedback', ...CLOPIDOGREL)]);
+    expect(again.map((c) => c.summary)).toEqual(['Avoid clopidogrel: CYP2C19 Intermediate Metabolizer']);
   });
 
   it('feedback: an accepted suggestion is recorded; unknown cards and malformed feedback are 4xx', async () => {
@@ -303,6 +307,9 @@ describe(`CDS Hooks services on ${testDbKind}`, () => {
       expect(res.body.resourceType).toBe('OperationOutcome');
       expect(JSON.stringify(res.body)).toMatch(reason);
     }
+    // Prefetch is untrusted input: an Observation without a code is skipped, not a crash.
+    const odd = await s.request('POST', SIGN, { ...good, prefetch: { pgxPhenotypes: { resourceType: 'Bundle', type: 'searchset', entry: [{ resource: { resourceType: 'Observation', status: 'final' } }] } } });
+    expect(odd.status, odd.text).toBe(200);
     const select = await s.request('POST', SELECT, { ...good, hook: 'order-select' });
     expect(select.status).toBe(400);
     expect(select.text).toMatch(/selections/);
