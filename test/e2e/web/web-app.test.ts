@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { testDbKind } from '../../test-db.ts';
 import { initialBundle } from '../../../scripts/web-bundle-size.ts';
 import { apiGet, signIn, writeHeartRateFile } from './flow.ts';
-import { axeViolations, buildWeb, launchBrowser, newPage, screenshot, startServer, viewports, type RunningServer } from './harness.ts';
+import { axeViolations, buildWeb, repoRoot, launchBrowser, newPage, screenshot, startServer, viewports, type RunningServer } from './harness.ts';
 
 /** Screenshot at desktop width, then at 360 px (with a no-sideways-scrolling check), then back. */
 async function shoot(page: Page, name: string): Promise<void> {
@@ -205,6 +205,18 @@ describe.skipIf(testDbKind === 'postgres')('web app (Chromium)', () => {
       expect(await figure.getByRole('img').getAttribute('aria-label')).toMatch(/personal baseline \d/);
       await expectAccessible(page, 'lifestyle');
       await shoot(page, 'lifestyle');
+    });
+
+    it('staff import a patient’s Apple Health export from the Import screen, with progress and a summary', async () => {
+      const page = clinician;
+      await page.getByRole('link', { name: 'Import' }).click();
+      await page.getByLabel('Patient ID').fill('demo-grace');
+      const section = page.locator('section[aria-labelledby="imp-wear"]');
+      await section.getByLabel('Wearable export').setInputFiles(join(repoRoot, 'src', 'modules', 'wearables', 'fixtures', 'export.zip'));
+      await section.getByRole('button', { name: 'Upload' }).click();
+      await section.getByText(/^Imported: \d+ inserted/).waitFor();
+      await expectAccessible(page, 'import');
+      await shoot(page, 'import');
     });
 
     it('the care team’s alerts inbox: an alert is acknowledged with a note and leaves the inbox', async () => {

@@ -57,8 +57,7 @@ export function acknowledge(id: string, note: string): Promise<unknown> {
   return api<unknown>(`/wearables/alerts/${encodeURIComponent(id)}/ack`, { method: 'POST', json: { note }, headers: { accept: 'application/json' } });
 }
 
-/** Open mHealth data points go to the live ingest API; export files (Apple Health, Fitbit) to the importer. */
-export function wearableEndpoint(f: { name: string }, patientId: string): string {
-  const q = `patient=${encodeURIComponent(patientId)}`;
-  return /\.(nd)?json$/i.test(f.name) && !/fitbit/i.test(f.name) ? `/wearables/samples?${q}` : `/wearables/import?${q}`;
+/** Export files (Apple Health zip/XML, Fitbit, Open mHealth, FHIR) go to the importer, which detects the format. */
+export function wearableEndpoint(_f: { name: string }, patientId: string): string {
+  return `/wearables/import?patient=${encodeURIComponent(patientId)}`;
 }
