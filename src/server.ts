@@ -71,7 +71,7 @@ export interface Flaura {
   /** Token signing and verification (SMART authorization server, `flaura token`, tests). */
   auth: AuthService;
   /** User accounts and registered OAuth clients of the authorization server. */
-  accounts: { users: UserStore; clients: ClientStore };
+  accounts: { users: UserStore; clients: ClientStore; oauth: OAuthServer };
   /** Server root URL as clients see it (the public URL, or the listening address once listening). */
   rootUrl(): string;
   /** Starts listening; returns the server's root URL. */
@@ -229,7 +229,7 @@ export async function createFlaura(config: FlauraConfig, options: CreateFlauraOp
     events,
     config,
     auth,
-    accounts: { users, clients },
+    accounts: { users, clients, oauth },
     rootUrl: () => listeningRoot,
     async listen() {
       const address = await app.listen({ port: config.port, host: config.host });

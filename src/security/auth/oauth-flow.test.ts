@@ -322,6 +322,26 @@ describe(`SMART authorization server on ${testDbKind}`, () => {
     });
   });
 
+  describe('housekeeping', () => {
+    it('purges expired codes, refresh tokens, revocations and assertion ids, and nothing still valid', async () => {
+      const { code, verifier } = await codeFor('maria');
+      const live = (await exchange(code, verifier)).json();
+      const db = s.testDb.db;
+      const past = new Date(Date.now() - 60_000);
+      await db.query("INSERT INTO auth_code (code_hash, client_id, user_id, redirect_uri, scope, code_challenge, expires_at, family_id) VALUES ('old', 'app', 'u', 'r', 's', 'c', $1, 'f-old')", [past]);
+      await db.query("INSERT INTO auth_refresh_token (token_hash, family_id, client_id, user_id, scope, expires_at) VALUES ('old', 'f-old', 'app', 'u', 's', $1)", [past]);
+      await db.query("INSERT INTO auth_revoked_token (jti, expires_at) VALUES ('old', $1)", [past]);
+      await db.query("INSERT INTO auth_assertion_jti (client_id, jti, expires_at) VALUES ('lab-system', 'old', $1)", [past]);
+      const count = async (table: string, key: string) => Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE ${key} = 'old'`)).rows[0]!.n);
+      const tables: [string, string][] = [['auth_code', 'code_hash'], ['auth_refresh_token', 'token_hash'], ['auth_revoked_token', 'jti'], ['auth_assertion_jti', 'jti']];
+      for (const [table, key] of tables) expect(await count(table, key), table).toBe(1);
+      expect(await s.flaura.accounts.oauth.purgeExpired()).toBeGreaterThanOrEqual(4);
+      for (const [table, key] of tables) expect(await count(table, key), table).toBe(0);
+      expect((await readWith(live.access_token)).status).toBe(200);
+      expect((await token({ grant_type: 'refresh_token', refresh_token: live.refresh_token, client_id: 'app' })).statusCode).toBe(200);
+    });
+  });
+
   describe('discovery', () => {
     it('publishes the SMART configuration at the root and below the FHIR base, and in the CapabilityStatement', async () => {
       for (const url of ['/.well-known/smart-configuration', '/fhir/.well-known/smart-configuration']) {

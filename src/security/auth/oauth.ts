@@ -99,8 +99,35 @@ export interface OAuthDeps {
   now(): Date;
 }
 
+/** How often expired codes, refresh tokens, token records, revocations and assertion ids are deleted. */
+export const PURGE_INTERVAL_MS = 10 * 60_000;
+
 export class OAuthServer {
+  private lastPurge = 0;
+
   constructor(private readonly deps: OAuthDeps) {}
+
+  /** Deletes grant records nobody can use any more (tables would otherwise only grow); returns rows deleted. */
+  async purgeExpired(): Promise<number> {
+    const now = this.now;
+    this.lastPurge = now.getTime();
+    let n = 0;
+    for (const sql of [
+      'DELETE FROM auth_code WHERE expires_at < $1',
+      'DELETE FROM auth_refresh_token WHERE expires_at < $1',
+      'DELETE FROM auth_issued_token WHERE expires_at < $1',
+      'DELETE FROM auth_revoked_token WHERE expires_at < $1',
+      'DELETE FROM auth_assertion_jti WHERE expires_at < $1',
+      'DELETE FROM auth_launch WHERE expires_at < $1',
+    ]) {
+      n += (await this.deps.db.query(sql, [now])).rowCount;
+    }
+    return n;
+  }
+
+  private async purgeIfDue(): Promise<void> {
+    if (this.now.getTime() - this.lastPurge >= PURGE_INTERVAL_MS) await this.purgeExpired();
+  }
 
   private get now(): Date {
     return this.deps.now();
@@ -108,6 +135,7 @@ export class OAuthServer {
 
   /** Stores a single-use authorization code (60 s) and returns it. */
   async issueCode(grant: CodeGrant): Promise<string> {
+    await this.purgeIfDue();
     const code = randomToken();
     await this.deps.db.query(
       `INSERT INTO auth_code (code_hash, client_id, user_id, redirect_uri, scope, code_challenge, patient_id, encounter_id, nonce, expires_at, family_id)
@@ -212,7 +240,7 @@ export class OAuthServer {
     if (exp.getTime() - this.now.getTime() > 5 * 60_000) throw new OAuthError('invalid_client', 'The client assertion must expire within five minutes');
     const fresh = await this.deps.db.query('INSERT INTO auth_assertion_jti (client_id, jti, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [client.clientId, payload.jti, exp]);
     if (fresh.rowCount === 0) throw new OAuthError('invalid_client', 'The client assertion jti was already used');
-    await this.deps.db.query('DELETE FROM auth_assertion_jti WHERE expires_at < $1', [this.now]);
+    await this.purgeIfDue();
     if (!params.scope) throw new OAuthError('invalid_scope', 'scope is required (system/ scopes)');
     const scope = grantedScope(parseScopesOrThrow(params.scope), client, { role: 'system', hasPatient: false });
     if (!scope) throw new OAuthError('invalid_scope', 'None of the requested scopes is allowed for this client (backend services get system/ scopes)');
