@@ -22,6 +22,8 @@ export interface FlauraConfig {
   shutdownTimeoutMs: number;
   /** Lifetime of access tokens (FLAURA_ACCESS_TOKEN_TTL, seconds). */
   accessTokenTtlSeconds: number;
+  /** How long a break-the-glass grant lasts (FLAURA_BREAK_GLASS_MINUTES, default 60). */
+  breakGlassMinutes: number;
   /** Lifetime of refresh tokens (FLAURA_REFRESH_TOKEN_TTL, seconds); each use rotates the token. */
   refreshTokenTtlSeconds: number;
   /** Age after which a new token-signing key is made (FLAURA_SIGNING_KEY_ROTATION_DAYS). */
@@ -76,6 +78,7 @@ export function loadConfig(overrides: Partial<Record<keyof FlauraConfig, unknown
     natsUrl: pick<string>('natsUrl', 'NATS_URL') || undefined,
     shutdownTimeoutMs: intSetting('shutdownTimeoutMs', pick('shutdownTimeoutMs', 'FLAURA_SHUTDOWN_TIMEOUT_MS'), 10_000, 0, 600_000),
     accessTokenTtlSeconds: intSetting('accessTokenTtlSeconds', pick('accessTokenTtlSeconds', 'FLAURA_ACCESS_TOKEN_TTL'), 3600, 30, 86_400),
+    breakGlassMinutes: intSetting('breakGlassMinutes', pick('breakGlassMinutes', 'FLAURA_BREAK_GLASS_MINUTES'), 60, 1, 24 * 60),
     refreshTokenTtlSeconds: intSetting('refreshTokenTtlSeconds', pick('refreshTokenTtlSeconds', 'FLAURA_REFRESH_TOKEN_TTL'), 30 * 86_400, 60, 365 * 86_400),
     signingKeyRotationDays: intSetting('signingKeyRotationDays', pick('signingKeyRotationDays', 'FLAURA_SIGNING_KEY_ROTATION_DAYS'), 30, 1, 3650),
     tlsCert: pick<string>('tlsCert', 'FLAURA_TLS_CERT') || undefined,

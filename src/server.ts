@@ -42,6 +42,11 @@ import { OAuthServer } from './security/auth/oauth.ts';
 import { authRoutes, capabilitySecurity } from './security/auth/routes.ts';
 import { registerWebClient } from './security/auth/web-client.ts';
 import { loadTlsFiles, registerTransportSecurity } from './security/transport.ts';
+import { AccessService } from './security/access/access-control.ts';
+import { withDataClassLabels } from './security/access/data-classes.ts';
+import { AuditTrail } from './security/audit/trail.ts';
+import { securityMigrations } from './security/audit/migrations.ts';
+import { securityRoutes } from './security/routes.ts';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import packageJson from '../package.json' with { type: 'json' };
@@ -71,7 +76,9 @@ export interface Flaura {
   /** Token signing and verification (SMART authorization server, `flaura token`, tests). */
   auth: AuthService;
   /** User accounts and registered OAuth clients of the authorization server. */
-  accounts: { users: UserStore; clients: ClientStore; oauth: OAuthServer };
+  accounts: { users: UserStore; clients: ClientStore };
+  /** The access policy and the audit trail (tests, benchmarks, CLI). */
+  security: { access: AccessService; audit: AuditTrail };
   /** Server root URL as clients see it (the public URL, or the listening address once listening). */
   rootUrl(): string;
   /** Starts listening; returns the server's root URL. */
@@ -89,7 +96,8 @@ export interface CreateFlauraOptions {
 
 function storeDeps(now?: () => Date): StoreDeps {
   return {
-    validate: (resource) => assertValidResource(resource) as Resource,
+    // Data-class labels (genomic, SDOH, …) join meta.security before storage (and before sealing decides on them).
+    validate: (resource) => withDataClassLabels(assertValidResource(resource) as Resource),
     writeIndex: (tx, items) => writeSearchIndexBatch(tx, items),
     deleteIndex: (tx, rid) => deleteSearchIndex(tx, rid),
     appendEvents: (tx, events) => appendEvents(tx, events),
@@ -115,7 +123,7 @@ export async function createFlaura(config: FlauraConfig, options: CreateFlauraOp
       throw err;
     }
   }
-  await migrate(db, [...storeMigrations, ...searchMigrations, ...eventMigrations, ...authMigrations]);
+  await migrate(db, [...storeMigrations, ...searchMigrations, ...eventMigrations, ...authMigrations, ...securityMigrations]);
 
   const definitions = getFhirDefinitions();
   // Compile the validators and the search-parameter registry now, not inside the first request.
@@ -132,8 +140,14 @@ export async function createFlaura(config: FlauraConfig, options: CreateFlauraOp
   const store = new SqlFhirStore(db, { ...storeDeps(options.now), sealer }, rootUrl + FHIR_PREFIX);
   const events = createEventLog(db, { natsUrl: config.natsUrl, ...(config.databaseUrl ? { listen: { connectionString: config.databaseUrl } } : {}) });
 
+  // Access policy and audit trail: every request with a principal passes one decision and leaves an AuditEvent.
+  const audit = new AuditTrail(events, store, { log: { error: (obj, msg) => console.error(msg, obj) } });
+  audit.subscribe();
+  const access = new AccessService({ db, open: (r) => store.reader().open(r), audit, breakGlassMinutes: config.breakGlassMinutes, ...(options.now ? { now: options.now } : {}) });
+
   const router: FhirRouter = new FhirRouter({
     store,
+    guard: access,
     isResourceType: (name) => definitions.isResourceType(name),
     validationIssues: (resource) => validateResource(resource).map((i) => ({ ...i, expression: [i.expression] })),
     capabilityStatement: () =>
@@ -204,6 +218,7 @@ export async function createFlaura(config: FlauraConfig, options: CreateFlauraOp
   await registerWebClient(clients, listeningRoot);
   // The browser app (web/dist) at `/`; public static files, the data comes through the authorized APIs.
   await app.register(webPlugin);
+  await app.register(securityRoutes, { access, audit, store, breakGlassMinutes: config.breakGlassMinutes });
   await app.register(fhirHttpPlugin, { prefix: FHIR_PREFIX, router, publicBaseUrl: config.publicUrl ? config.publicUrl + FHIR_PREFIX : undefined });
 
   const moduleContext: ModuleContext = {
@@ -213,6 +228,8 @@ export async function createFlaura(config: FlauraConfig, options: CreateFlauraOp
     config: { ...config },
     log: app.log as unknown as ModuleContext['log'],
     auth: { authenticate: (header) => auth.authenticate(header) },
+    access,
+    audit,
     transaction: async (bundle, actor) =>
       (await router.handle({ method: 'POST', path: '', query: [], headers: {}, body: bundle, contentType: 'application/fhir+json', baseUrl: rootUrl + FHIR_PREFIX, ...(actor ? { actor } : {}) })).body as Bundle,
   };
@@ -229,7 +246,8 @@ export async function createFlaura(config: FlauraConfig, options: CreateFlauraOp
     events,
     config,
     auth,
-    accounts: { users, clients, oauth },
+    accounts: { users, clients },
+    security: { access, audit },
     rootUrl: () => listeningRoot,
     async listen() {
       const address = await app.listen({ port: config.port, host: config.host });
@@ -265,6 +283,8 @@ export async function createFlaura(config: FlauraConfig, options: CreateFlauraOp
         clearInterval(reaper);
       }
       const t1 = performance.now();
+      phase = 'audit';
+      await audit.flush();
       phase = 'events';
       await events.stop();
       const t2 = performance.now();

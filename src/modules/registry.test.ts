@@ -30,7 +30,7 @@ const noStore = new Proxy({} as FhirStore, {
 function context(): ModuleContext {
   const events = new OutboxEventLog(t.db, { pollIntervalMs: 50, backoffMs: 1 });
   running.push(events);
-  return { db: t.db, store: noStore, events, config: {}, log: pino({ level: 'silent' }), auth: { authenticate: () => Promise.reject(new FlauraError('UNAUTHORIZED', 401, 'no tokens in this test')) } };
+  return { db: t.db, store: noStore, events, config: {}, log: pino({ level: 'silent' }), auth: { authenticate: () => Promise.reject(new FlauraError('UNAUTHORIZED', 401, 'no tokens in this test')) }, access: { decide: () => Promise.resolve({ allowed: false, reason: 'no access policy in this test' }) }, audit: { record: () => undefined } };
 }
 
 /** A real module: records each Patient creation it sees in its own table (idempotent by seq) and in `deliveries`. */

@@ -6,7 +6,8 @@ import type { Db, Migration } from '../db/index.ts';
 import type { EventHandler, EventLog } from '../events/index.ts';
 import type { FhirStore, RequestActor } from '../fhir/store/types.ts';
 import type { Bundle } from '@medplum/fhirtypes';
-import type { Principal } from '../security/principal.ts';
+import type { AccessControl, Principal } from '../security/principal.ts';
+import type { AuditRecorder } from '../security/audit/trail.ts';
 
 /** What a module receives: shared services, never another module's internals. */
 export interface ModuleContext {
@@ -20,6 +21,13 @@ export interface ModuleContext {
    * with `config: { auth: 'custom' }`; throws a 401 FlauraError when it is missing or invalid.
    */
   auth: { authenticate(header: string | undefined): Promise<Principal> };
+  /**
+   * The one access decision (scopes ∩ role ∩ patient compartment ∩ consent, break-the-glass) for module endpoints:
+   * call it with `request.principal` before touching patient data; each decision is also recorded as an AuditEvent.
+   */
+  access: AccessControl;
+  /** The audit trail: `audit.record({...})` queues an AuditEvent (no I/O on the request path). */
+  audit: AuditRecorder;
   /**
    * Runs a FHIR `transaction` (or `batch`) Bundle exactly as `POST /fhir` would (urn:uuid references, If-None-Exist,
    * If-Match, validation, events), as one database transaction; returns the response Bundle. Trusted in-process call:

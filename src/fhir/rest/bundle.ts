@@ -6,6 +6,7 @@ import { errors, FlauraError } from '../../errors.ts';
 import { outcomeForError } from '../outcomes.ts';
 import type { StoreTransaction } from '../store/sql-store.ts';
 import type { StoredResource } from '../store/types.ts';
+import type { RequestGuard } from './guard.ts';
 import type { FhirRouter } from './router.ts';
 import type { FhirRequest, FhirResponse, HttpMethod } from './types.ts';
 
@@ -75,6 +76,8 @@ function entryRequest(planned: PlannedEntry, parent: FhirRequest): FhirRequest {
     contentType,
     baseUrl: parent.baseUrl,
     actor: parent.actor,
+    // Every entry passes the access policy (and the audit trail) as the caller, like a request of its own.
+    ...(parent.principal ? { principal: parent.principal } : {}),
   };
 }
 
@@ -93,14 +96,14 @@ function responseEntry(res: FhirResponse, baseUrl: string): BundleEntry {
 }
 
 /** Entry point for `POST [base]` with a Bundle body. */
-export async function processBundle(router: FhirRouter, req: FhirRequest): Promise<FhirResponse> {
+export async function processBundle(router: FhirRouter, req: FhirRequest, guard?: RequestGuard): Promise<FhirResponse> {
   const bundle = req.body as Bundle | undefined;
   if (!bundle || bundle.resourceType !== 'Bundle') throw errors.badRequest('BUNDLE_REQUIRED', 'POST to the FHIR base takes a Bundle of type batch or transaction');
   if (bundle.type !== 'batch' && bundle.type !== 'transaction') {
     throw errors.badRequest('BUNDLE_TYPE', `Bundle.type must be 'batch' or 'transaction', not '${String(bundle.type)}'`, ['Bundle.type']);
   }
   const planned = planEntries(bundle, req.baseUrl);
-  return bundle.type === 'transaction' ? processTransaction(router, req, planned) : processBatch(router, req, planned);
+  return bundle.type === 'transaction' ? processTransaction(router, req, planned, guard) : processBatch(router, req, planned);
 }
 
 async function processBatch(router: FhirRouter, req: FhirRequest, planned: PlannedEntry[]): Promise<FhirResponse> {
@@ -162,7 +165,7 @@ function createdResponse(s: StoredResource, baseUrl: string): FhirResponse {
   };
 }
 
-async function processTransaction(router: FhirRouter, req: FhirRequest, planned: PlannedEntry[]): Promise<FhirResponse> {
+async function processTransaction(router: FhirRouter, req: FhirRequest, planned: PlannedEntry[], guard?: RequestGuard): Promise<FhirResponse> {
   const responses = new Array<BundleEntry>(planned.length);
   await router.ctx.store.transaction(async (tx) => {
     const references = await resolveIdentities(router, tx, planned);
@@ -180,17 +183,27 @@ async function processTransaction(router: FhirRouter, req: FhirRequest, planned:
           for (const f of fresh) {
             const resource = f.entry.resource as Resource;
             if (f.path !== resource.resourceType) throw entryError(f, errors.badRequest('RESOURCE_TYPE_MISMATCH', `The entry resource is a ${resource.resourceType}, but request.url names ${f.path}`));
+            // The bulk path skips router.handle: the access decision is taken here, per entry.
+            if (guard) {
+              try {
+                guard.checkType('create', resource.resourceType);
+              } catch (err) {
+                throw entryError(f, err);
+              }
+              if (!(await guard.allows('create', resource, tx.q))) throw entryError(f, errors.forbidden(`Access denied: you may not create this ${resource.resourceType}`));
+            }
           }
           const created = await tx.createMany(
             fresh.map((f) => ({ resource: f.entry.resource as Resource, assignedId: assignedIds.get(f)! })),
             { actor: req.actor, onInvalid: (i, err) => { throw entryError(fresh[i]!, err); } },
           );
+          for (const s of created) guard?.written(s.resource);
           fresh.forEach((f, i) => {
             responses[f.index] = responseEntry(createdResponse(created[i]!, req.baseUrl), req.baseUrl);
           });
           continue;
         }
-        responses[p.index] = responseEntry(await handleTransactionEntry(router, tx, p, req), req.baseUrl);
+        responses[p.index] = responseEntry(await handleTransactionEntry(router, tx, p, req, guard), req.baseUrl);
       } catch (err) {
         throw entryError(p, err);
       }
@@ -262,12 +275,13 @@ function sameQuery(a: string | undefined, b: string): boolean {
   return norm(a) === norm(b);
 }
 
-async function handleTransactionEntry(router: FhirRouter, tx: StoreTransaction, p: PlannedEntry, parent: FhirRequest): Promise<FhirResponse> {
+async function handleTransactionEntry(router: FhirRouter, tx: StoreTransaction, p: PlannedEntry, parent: FhirRequest, guard?: RequestGuard): Promise<FhirResponse> {
   const request = entryRequest(p, parent);
   const assigned = assignedIds.get(p);
   if (p.method === 'POST' && assigned && p.entry.resource && matchedExisting.has(p)) {
     // If-None-Exist matched a stored resource: it is returned, nothing is created (R4 http.html#ccreate).
     const s = await tx.read(p.entry.resource.resourceType, assigned);
+    if (parent.principal && guard && !(await guard.allows('read', s.resource, tx.q))) throw errors.forbidden(`Access denied: you may not create this ${s.resource.resourceType}`);
     return { ...createdResponse(s, parent.baseUrl), status: 200 };
   }
   if (p.method === 'PUT' && assigned && p.entry.resource) {

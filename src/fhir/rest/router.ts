@@ -11,6 +11,8 @@ import { parsePrefer } from './prefer.ts';
 import { resolveRoute, type ResolvedRoute } from './routes.ts';
 import type { FhirRequest, FhirResponse } from './types.ts';
 import { processBundle } from './bundle.ts';
+import type { GuardAction, GuardFactory, RequestGuard } from './guard.ts';
+import { outcomeForError } from '../outcomes.ts';
 
 /** An extended operation (`$name`), registered by the core or a module. */
 export interface OperationDefinition {
@@ -27,7 +29,13 @@ export interface RouterContext {
   /** Validation issues of a resource (empty when valid), for `$validate`. */
   validationIssues(resource: unknown): ErrorIssue[];
   capabilityStatement(): CapabilityStatement;
+  /** The access policy and audit trail; requests with a principal pass through it (absent: no enforcement). */
+  guard?: GuardFactory;
 }
+
+/** The same answer as for a resource that does not exist: a hidden resource must not be told apart from a missing one. */
+const hidden = (type: string, id: string) => errors.notFound(`${type}/${id} is not known`);
+const forbidden = (what: string) => errors.forbidden(`Access denied: ${what}`);
 
 /** Parameters that only shape the response format; the search engine never sees them. */
 const FORMAT_PARAMS = new Set(['_format', '_pretty']);
@@ -97,7 +105,64 @@ export class FhirRouter {
   async handle(req: FhirRequest, tx?: StoreTransaction): Promise<FhirResponse> {
     checkFormat(req);
     const route = resolveRoute(req, (t) => this.ctx.isResourceType(t));
-    return this.dispatch(req, route, tx);
+    const guard = this.ctx.guard?.forRequest(req, route.interaction, tx?.q);
+    if (!guard) return this.dispatch(req, route, tx, undefined);
+    try {
+      const res = await this.dispatch(req, route, tx, guard);
+      guard.finish(res.status);
+      return res;
+    } catch (err) {
+      const { status, outcome } = outcomeForError(err);
+      guard.finish(status, outcome.issue?.[0]?.diagnostics);
+      throw err;
+    }
+  }
+
+  /** Reads for a guarded request: a resource the caller may not see is "not known" (404), and so is its deletion. */
+  private async guardedRead(guard: RequestGuard | undefined, read: () => Promise<StoredResource>, type: string, id: string): Promise<StoredResource> {
+    if (!guard) return read();
+    let s: StoredResource;
+    try {
+      s = await read();
+    } catch (err) {
+      // A deletion (410) tells that the resource existed; callers limited to one patient cannot know whose it was.
+      if (err instanceof FlauraError && err.status === 410 && guard.searchCompartment(type) !== undefined) throw hidden(type, id);
+      throw err;
+    }
+    if (!(await guard.allows('read', s.resource))) throw hidden(type, id);
+    return s;
+  }
+
+  /** A write to an existing resource (`current`) and/or of a new state (`next`): hidden → 404, visible but denied → 403. */
+  private async checkWrite(q: Queryable, guard: RequestGuard | undefined, action: 'update' | 'delete', current: Resource | undefined, next?: Resource): Promise<void> {
+    if (!guard) return;
+    if (current && !(await guard.allows(action, current, q))) {
+      if (!(await guard.allows('read', current, q))) throw hidden(current.resourceType, current.id ?? '');
+      throw forbidden(`you may not ${action} ${current.resourceType}/${current.id}`);
+    }
+    if (next && !(await guard.allows(current ? action : 'create', next, q))) throw forbidden(`you may not write this ${next.resourceType}`);
+  }
+
+  /**
+   * Drops what the caller may not see from a searchset-like Bundle (matches with `matchAction`, includes with read);
+   * a total that could count hidden resources becomes the visible count (one page) or is left out.
+   */
+  async filterBundle(guard: RequestGuard, bundle: Bundle, matchAction: GuardAction, exactType: string | undefined | false, keepBare = false): Promise<Bundle> {
+    const entries = bundle.entry ?? [];
+    const matchEntries = entries.filter((e) => e.search?.mode !== 'include' && e.search?.mode !== 'outcome');
+    const keptMatches = await guard.filter(matchAction, matchEntries, (e) => e.resource, keepBare);
+    const keptIncludes = await guard.filter('read', entries.filter((e) => e.search?.mode === 'include'), (e) => e.resource);
+    const kept = new Set([...keptMatches, ...keptIncludes]);
+    bundle.entry = entries.filter((e) => kept.has(e) || e.search?.mode === 'outcome');
+    if (bundle.total !== undefined) {
+      const exact = exactType !== false && keptMatches.length === matchEntries.length && (await guard.countsAreExact(exactType));
+      const onePage = !(bundle.link ?? []).some((l) => l.relation === 'next' || l.relation === 'previous') && bundle.total === matchEntries.length;
+      if (!exact) {
+        if (onePage) bundle.total = keptMatches.length;
+        else delete bundle.total;
+      }
+    }
+    return bundle;
   }
 
   private write<T>(tx: StoreTransaction | undefined, fn: (t: StoreTransaction) => Promise<T>): Promise<T> {
@@ -122,7 +187,7 @@ export class FhirRouter {
     return bundle;
   }
 
-  private async dispatch(req: FhirRequest, route: ResolvedRoute, tx: StoreTransaction | undefined): Promise<FhirResponse> {
+  private async dispatch(req: FhirRequest, route: ResolvedRoute, tx: StoreTransaction | undefined, guard: RequestGuard | undefined): Promise<FhirResponse> {
     const store = this.ctx.store;
     const q = tx?.q ?? store.db;
     switch (route.interaction) {
@@ -130,7 +195,8 @@ export class FhirRouter {
         return { status: 200, headers: {}, body: this.ctx.capabilityStatement() };
 
       case 'read': {
-        const s = await this.reader(tx).read(route.resourceType!, route.id!);
+        guard?.checkType('read', route.resourceType!);
+        const s = await this.guardedRead(guard, () => this.reader(tx).read(route.resourceType!, route.id!), route.resourceType!, route.id!);
         const headers = resourceHeaders(s, req.baseUrl);
         delete headers.location;
         const ifNoneMatch = req.headers['if-none-match'];
@@ -141,20 +207,31 @@ export class FhirRouter {
       }
 
       case 'vread': {
-        const s = await this.reader(tx).vread(route.resourceType!, route.id!, route.versionId!);
+        guard?.checkType('read', route.resourceType!);
+        const s = await this.guardedRead(guard, () => this.reader(tx).vread(route.resourceType!, route.id!, route.versionId!), route.resourceType!, route.id!);
         const headers = resourceHeaders(s, req.baseUrl);
         delete headers.location;
         return { status: 200, headers, body: s.resource };
       }
 
       case 'search-type':
-      case 'search-system':
-        return { status: 200, headers: {}, body: await this.search(q, req, route.resourceType, searchParams(req)) };
+      case 'search-system': {
+        if (!guard) return { status: 200, headers: {}, body: await this.search(q, req, route.resourceType, searchParams(req)) };
+        if (route.resourceType) guard.checkType('search', route.resourceType);
+        // Patient users and patient/ scopes search inside their compartment; scope restrictions join the query.
+        const own = guard.searchCompartment(route.resourceType);
+        const params = [...searchParams(req), ...guard.restrictionParams(route.resourceType)];
+        const bundle = await this.search(q, req, route.resourceType, params, own ? { resourceType: 'Patient', id: own } : undefined);
+        return { status: 200, headers: {}, body: await this.filterBundle(guard, bundle, 'search', route.resourceType) };
+      }
 
       case 'search-compartment': {
-        // The compartment owner must exist (a 404 otherwise, like a read).
-        await this.reader(tx).read('Patient', route.compartment!.id);
-        return { status: 200, headers: {}, body: await this.search(q, req, route.resourceType, searchParams(req), route.compartment) };
+        if (route.resourceType) guard?.checkType('search', route.resourceType, route.compartment!.id);
+        // The compartment owner must exist (a 404 otherwise, like a read), and be visible to the caller.
+        await this.guardedRead(guard, () => this.reader(tx).read('Patient', route.compartment!.id), 'Patient', route.compartment!.id);
+        const params = [...searchParams(req), ...(guard?.restrictionParams(route.resourceType) ?? [])];
+        const bundle = await this.search(q, req, route.resourceType, params, route.compartment);
+        return { status: 200, headers: {}, body: guard ? await this.filterBundle(guard, bundle, 'search', route.resourceType) : bundle };
       }
 
       case 'history-instance':
@@ -164,23 +241,40 @@ export class FhirRouter {
         const countText = get('_count');
         const count = countText === undefined ? undefined : Number(countText);
         if (count !== undefined && (!Number.isInteger(count) || count < 0)) throw errors.badRequest('INVALID_COUNT', `_count '${countText}' must be a non-negative integer`);
+        if (guard && route.resourceType) guard.checkType(route.id ? 'read' : 'search', route.resourceType);
         const bundle = await this.reader(tx).history(route.resourceType, route.id, { since: get('_since'), at: get('_at'), count, cursor: get('_cursor'), baseUrl: req.baseUrl });
+        if (!guard) return { status: 200, headers: {}, body: bundle };
+        if (route.id) {
+          // One resource's versions: each is decided on its own content; deletions show only next to a visible version.
+          const all = bundle.entry ?? [];
+          const kept = new Set(await guard.filter('read', all, (e) => e.resource));
+          if (all.length > 0 && kept.size === 0) throw hidden(route.resourceType!, route.id);
+          bundle.entry = all.filter((e) => kept.has(e) || !e.resource);
+          if (bundle.total !== undefined && bundle.entry.length !== all.length) delete bundle.total;
+        } else {
+          // Deletions carry no content to decide on: shown only to callers not limited to one patient.
+          await this.filterBundle(guard, bundle, 'history', false, guard.searchCompartment(route.resourceType) === undefined);
+        }
         return { status: 200, headers: {}, body: bundle };
       }
 
       case 'create': {
         const resource = bodyResource(req, route.resourceType!);
         const ifNoneExist = req.headers['if-none-exist'];
+        guard?.checkType('create', route.resourceType!);
+        if (guard && !(await guard.allows('create', resource))) throw forbidden(`you may not create this ${route.resourceType}`);
         return this.write(tx, async (t) => {
           if (ifNoneExist) {
             const existing = await this.conditionalMatches(t, route.resourceType!, ifNoneExist);
             if (existing.length > 1) throw errors.preconditionFailed(`If-None-Exist '${ifNoneExist}' matched ${existing.length} resources`);
             if (existing.length === 1) {
               const s = await t.read(route.resourceType!, existing[0]!.id);
+              if (guard && !(await guard.allows('read', s.resource, t.q))) throw forbidden(`you may not create this ${route.resourceType}`);
               return writeResponse(req, 200, s, `${route.resourceType}/${s.resource.id} already exists; nothing was created`);
             }
           }
           const s = await t.create(resource, { actor: req.actor });
+          guard?.written(s.resource);
           return writeResponse(req, 201, s, `Created ${route.resourceType}/${s.resource.id}`);
         });
       }
@@ -189,16 +283,21 @@ export class FhirRouter {
         const resource = bodyResource(req, route.resourceType!);
         if (resource.id === undefined) throw errors.badRequest('UPDATE_NO_ID', `The body must carry id '${route.id}' to update ${route.resourceType}/${route.id}`);
         if (resource.id !== route.id) throw errors.badRequest('UPDATE_ID_MISMATCH', `The body id '${resource.id}' does not match the URL id '${route.id}'`);
+        guard?.checkType('update', route.resourceType!);
         return this.write(tx, async (t) => {
+          if (guard) await this.checkWrite(t.q, guard, 'update', await this.current(t, route.resourceType!, route.id!), resource);
           const s = await t.update(resource, { ifMatch: req.headers['if-match'], actor: req.actor });
+          guard?.written(s.resource);
           return writeResponse(req, s.created ? 201 : 200, s, `${s.created ? 'Created' : 'Updated'} ${route.resourceType}/${route.id}`);
         });
       }
 
       case 'conditional-update': {
         const resource = bodyResource(req, route.resourceType!);
+        guard?.checkType('update', route.resourceType!);
         return this.write(tx, async (t) => {
           const matches = await this.conditionalMatches(t, route.resourceType!, queryString(req));
+          if (guard) await this.checkWrite(t.q, guard, 'update', matches[0] ? await this.current(t, route.resourceType!, matches[0].id) : undefined, resource);
           if (matches.length > 1) throw errors.preconditionFailed(`The update criteria matched ${matches.length} resources`);
           const match = matches[0];
           if (match && resource.id !== undefined && resource.id !== match.id) {
@@ -206,18 +305,21 @@ export class FhirRouter {
           }
           if (!match && resource.id === undefined) {
             const s = await t.create(resource, { actor: req.actor });
+            guard?.written(s.resource);
             return writeResponse(req, 201, s, `Created ${route.resourceType}/${s.resource.id}`);
           }
           if (!match && (await t.locate(route.resourceType!, resource.id!))) {
             throw errors.conflict('CONDITIONAL_UPDATE_CONFLICT', `${route.resourceType}/${resource.id} exists but does not match the criteria`);
           }
           const s = await t.update({ ...resource, id: match?.id ?? resource.id }, { ifMatch: req.headers['if-match'], actor: req.actor });
+          guard?.written(s.resource);
           return writeResponse(req, s.created ? 201 : 200, s, `${s.created ? 'Created' : 'Updated'} ${route.resourceType}/${s.resource.id}`);
         });
       }
 
       case 'patch':
       case 'conditional-patch':
+        guard?.checkType('update', route.resourceType!);
         return this.write(tx, async (t) => {
           let id = route.id;
           if (route.interaction === 'conditional-patch') {
@@ -229,6 +331,7 @@ export class FhirRouter {
             id = matches[0]!.id;
           }
           const current = await t.read(route.resourceType!, id!);
+          if (guard) await this.checkWrite(t.q, guard, 'update', current.resource);
           const ifMatch = req.headers['if-match'];
           if (ifMatch !== undefined && parseEtag(ifMatch) !== current.versionId) {
             throw errors.preconditionFailed(`If-Match ${ifMatch} does not match the current version ${formatEtag(current.versionId)}`);
@@ -237,33 +340,49 @@ export class FhirRouter {
           if (patched.resourceType !== route.resourceType || patched.id !== id) {
             throw errors.unprocessable('PATCH_CHANGES_IDENTITY', 'A patch may not change the resource type or id');
           }
+          if (guard) await this.checkWrite(t.q, guard, 'update', undefined, patched);
           const { meta: _ignored, ...withoutMeta } = patched;
           const s = await t.update({ ...withoutMeta, meta: stripVersionMeta(patched.meta) } as Resource, { ifMatch: formatEtag(current.versionId), actor: req.actor });
+          guard?.written(s.resource);
           return writeResponse(req, 200, s, `Patched ${route.resourceType}/${id}`);
         });
 
       case 'delete':
+        guard?.checkType('delete', route.resourceType!);
         return this.write(tx, async (t) => {
+          if (guard) await this.checkWrite(t.q, guard, 'delete', await this.current(t, route.resourceType!, route.id!));
           await t.delete(route.resourceType!, route.id!, { ifMatch: req.headers['if-match'], actor: req.actor });
           return this.deleted(req, `Deleted ${route.resourceType}/${route.id}`);
         });
 
       case 'conditional-delete':
+        guard?.checkType('delete', route.resourceType!);
         return this.write(tx, async (t) => {
           const matches = await this.conditionalMatches(t, route.resourceType!, queryString(req));
           if (matches.length > 1) throw errors.preconditionFailed(`The delete criteria matched ${matches.length} resources`);
+          if (guard && matches[0]) await this.checkWrite(t.q, guard, 'delete', await this.current(t, route.resourceType!, matches[0].id));
           if (matches[0]) await t.delete(route.resourceType!, matches[0].id, { actor: req.actor });
           return this.deleted(req, matches[0] ? `Deleted ${route.resourceType}/${matches[0].id}` : 'No resource matched; nothing was deleted');
         });
 
       case 'batch':
-        return processBundle(this, req);
+        return processBundle(this, req, guard);
 
       case 'operation':
-        return this.operation(req, route);
+        return this.operation(req, route, guard);
 
       default:
         throw errors.notSupported('INTERACTION_NOT_SUPPORTED', `Interaction ${route.interaction} is not supported`);
+    }
+  }
+
+  /** The current resource, or undefined when there is none (update-as-create) or it was deleted. */
+  private async current(t: StoreTransaction, type: string, id: string): Promise<Resource | undefined> {
+    try {
+      return (await t.read(type, id)).resource;
+    } catch (err) {
+      if (err instanceof FlauraError && (err.status === 404 || err.status === 410)) return undefined;
+      throw err;
     }
   }
 
@@ -290,7 +409,7 @@ export class FhirRouter {
     throw new FlauraError('UNSUPPORTED_MEDIA_TYPE', 415, `PATCH takes application/json-patch+json (JSON Patch) or application/fhir+json (FHIRPath Patch), not '${req.contentType ?? 'none'}'`);
   }
 
-  private async operation(req: FhirRequest, route: ResolvedRoute): Promise<FhirResponse> {
+  private async operation(req: FhirRequest, route: ResolvedRoute, guard?: RequestGuard): Promise<FhirResponse> {
     const name = route.operation!;
     const level = route.id ? 'instance' : route.resourceType ? 'type' : 'system';
     const candidates = this.operations.get(name) ?? [];
@@ -302,7 +421,13 @@ export class FhirRouter {
     if (!op) throw errors.notFound(`Operation $${name} is not defined at the ${level} level${route.resourceType ? ` of ${route.resourceType}` : ''}`);
     const method = req.method === 'HEAD' ? 'GET' : req.method;
     if (!op.methods.includes(method as 'GET' | 'POST')) throw errors.notSupported('METHOD_NOT_ALLOWED', `$${name} does not accept ${req.method}`);
-    return op.handler(req, route, this.ctx);
+    if (!guard) return op.handler(req, route, this.ctx);
+    // The target of an instance operation must be visible; a Bundle answer (e.g. $everything) is filtered like a search.
+    if (route.resourceType) guard.checkType('read', route.resourceType, route.resourceType === 'Patient' ? route.id : undefined);
+    if (route.id) await this.guardedRead(guard, () => this.ctx.store.read(route.resourceType!, route.id!), route.resourceType!, route.id);
+    const res = await op.handler(req, route, this.ctx);
+    if (res.body?.resourceType === 'Bundle') await this.filterBundle(guard, res.body, 'read', false);
+    return res;
   }
 }
 

@@ -27,6 +27,9 @@ export function isCompartmentType(resourceType: string): boolean {
 
 /** Ids of the patients whose compartment holds `resource` (a Patient is in its own). */
 export function compartmentPatients(resource: { resourceType: string; id?: string }): string[] {
+  // An AuditEvent belongs to the patients whose data it is about (entity), not to a patient who acted (agent): a
+  // patient's own denied attempt on someone else's record must not tell them whose record it was.
+  if (resource.resourceType === 'AuditEvent') return auditEventPatients(resource as { entity?: { what?: { reference?: string } }[] });
   const ids = new Set<string>();
   if (resource.resourceType === 'Patient' && resource.id) ids.add(resource.id);
   for (const def of compartmentDefs(resource.resourceType)) {
@@ -38,6 +41,15 @@ export function compartmentPatients(resource: { resourceType: string; id?: strin
   if (resource.resourceType === 'Binary') {
     const ref = (resource as { securityContext?: { reference?: string } }).securityContext?.reference;
     const m = ref ? /^Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(ref) : null;
+    if (m?.[1]) ids.add(m[1]);
+  }
+  return [...ids];
+}
+
+function auditEventPatients(event: { entity?: { what?: { reference?: string } }[] }): string[] {
+  const ids = new Set<string>();
+  for (const e of event.entity ?? []) {
+    const m = e.what?.reference ? /^Patient\/([A-Za-z0-9\-.]{1,64})$/.exec(e.what.reference) : null;
     if (m?.[1]) ids.add(m[1]);
   }
   return [...ids];
