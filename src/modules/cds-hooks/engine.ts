@@ -1,11 +1,11 @@
 // One hook call → cards: every ordered drug against the patient's stored PGx results, co-medication (phenoconversion),
 // drug–drug rules and "no result on file"; then alert-fatigue filters (overridden issues, tests already suggested).
 import type { MedicationRequest } from '@medplum/fhirtypes';
-import type { Db } from '../../db/index.ts';
+import type { Queryable } from '../../db/index.ts';
 import type { CardCandidate, HookCard } from './cards.ts';
 import { indicatorRank, type CdsConfig } from './config.ts';
 import { medicationUse, type MedicationUse } from './medications.ts';
-import { claimTestSuggestion, recordCards, type PatientMemory } from './memory.ts';
+import { claimTestSuggestion, type CardRecorder, type PatientMemory } from './memory.ts';
 import type { PatientData } from './patient-data.ts';
 import type { HookRequest } from './request.ts';
 import { drugDrugCards } from './rules/drug-drug.ts';
@@ -54,7 +54,7 @@ function candidates(input: EngineInput): CardCandidate[] {
 }
 
 /** Evaluates the request and records the cards it returns (feedback refers to them by uuid). */
-export async function evaluate(db: Db, input: EngineInput, memory: PatientMemory): Promise<HookCard[]> {
+export async function evaluate(db: Queryable, recorder: CardRecorder, input: EngineInput, memory: PatientMemory): Promise<HookCard[]> {
   let list = candidates(input);
   if (list.length === 0) return [];
   const patientId = input.request.patientId;
@@ -71,6 +71,6 @@ export async function evaluate(db: Db, input: EngineInput, memory: PatientMemory
     list = list.filter((c) => c.kind !== 'pgx-test' || kept.includes(c));
   }
   list.sort((a, b) => indicatorRank(b.card.indicator) - indicatorRank(a.card.indicator));
-  await recordCards(db, input.serviceId, patientId, list);
+  recorder.record(input.serviceId, patientId, list);
   return list.map((c) => c.card);
 }

@@ -1,6 +1,6 @@
 // What the service remembers between calls (its own tables, see migrations.ts): cards it sent (so feedback can name
 // the issue), override decisions (not raised again) and tests already suggested (once per patient and gene).
-import type { Db, Queryable } from '../../db/index.ts';
+import type { Queryable } from '../../db/index.ts';
 import type { CardCandidate } from './cards.ts';
 
 export interface IssuedCard {
@@ -13,17 +13,6 @@ export interface IssuedCard {
   indicator: string;
   summary: string;
   suggestions: { uuid: string; label: string }[];
-}
-
-/** Issue keys overridden for the patient, per drug. */
-export async function overriddenIssues(db: Queryable, patientId: string): Promise<Set<string>> {
-  const { rows } = await db.query<{ drug: string; issue_key: string }>(`SELECT drug, issue_key FROM cds_decision WHERE patient_id = $1 AND outcome = 'overridden'`, [patientId]);
-  return new Set(rows.map((r) => `${r.drug}\u0000${r.issue_key}`));
-}
-
-export async function suggestedTests(db: Queryable, patientId: string): Promise<Set<string>> {
-  const { rows } = await db.query<{ gene: string }>('SELECT gene FROM cds_test_suggested WHERE patient_id = $1', [patientId]);
-  return new Set(rows.map((r) => r.gene));
 }
 
 /**
@@ -45,27 +34,71 @@ export interface PatientMemory {
   testsSuggested: Set<string>;
 }
 
+/** One query: the overridden issues (`drug \0 issue key`) and the genes whose test was suggested. */
 export async function loadMemory(db: Queryable, patientId: string): Promise<PatientMemory> {
-  const [overridden, testsSuggested] = await Promise.all([overriddenIssues(db, patientId), suggestedTests(db, patientId)]);
-  return { overridden, testsSuggested };
+  const { rows } = await db.query<{ kind: string; a: string; b: string }>(
+    `SELECT 'o' AS kind, drug AS a, issue_key AS b FROM cds_decision WHERE patient_id = $1 AND outcome = 'overridden'
+     UNION ALL SELECT 't', gene, '' FROM cds_test_suggested WHERE patient_id = $1`,
+    [patientId],
+  );
+  const memory: PatientMemory = { overridden: new Set(), testsSuggested: new Set() };
+  for (const r of rows) {
+    if (r.kind === 'o') memory.overridden.add(`${r.a}\u0000${r.b}`);
+    else memory.testsSuggested.add(r.a);
+  }
+  return memory;
 }
 
+type CardRow = [string, string, string, string, string, string, string, string, string];
+
 /**
- * Records the cards sent. Without waiting for the WAL flush (synchronous_commit off for this transaction only): a crash
- * may lose the last cards' records, after which their feedback is answered 404; decisions are flushed as usual.
+ * Records the cards sent, off the request path: rows are queued and written in one multi-row INSERT per tick (at most
+ * 500 rows), so a burst of hook calls costs one statement and one commit instead of one each. Feedback first waits for
+ * the queue (`flush`), so a card is always found by the process that issued it; a crash may lose the last few
+ * milliseconds of card records, whose feedback would then answer 404.
  */
-export async function recordCards(db: Db, serviceId: string, patientId: string, cards: readonly CardCandidate[]): Promise<void> {
-  if (cards.length === 0) return;
-  const values: unknown[] = [];
-  const tuples = cards.map((c, i) => {
-    values.push(c.card.uuid, serviceId, patientId, c.drug, c.issueKey, c.kind, c.card.indicator, c.card.summary, JSON.stringify((c.card.suggestions ?? []).map((s) => ({ uuid: s.uuid, label: s.label }))));
-    const b = i * 9;
-    return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8}, $${b + 9}::jsonb)`;
-  });
-  await db.transaction(async (tx) => {
-    await tx.query('SET LOCAL synchronous_commit TO off');
-    await tx.query(`INSERT INTO cds_card (uuid, service_id, patient_id, drug, issue_key, kind, indicator, summary, suggestions) VALUES ${tuples.join(', ')}`, values);
-  });
+export class CardRecorder {
+  private queue: CardRow[] = [];
+  private running: Promise<void> | undefined;
+  private scheduled = false;
+
+  constructor(
+    private readonly db: Queryable,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  record(serviceId: string, patientId: string, cards: readonly CardCandidate[]): void {
+    for (const c of cards) {
+      this.queue.push([c.card.uuid, serviceId, patientId, c.drug, c.issueKey, c.kind, c.card.indicator, c.card.summary, JSON.stringify((c.card.suggestions ?? []).map((x) => ({ uuid: x.uuid, label: x.label })))]);
+    }
+    if (this.queue.length > 0 && !this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        void this.flush().catch(this.onError);
+      });
+    }
+  }
+
+  /** Writes everything queued so far; resolves when it is committed. */
+  async flush(): Promise<void> {
+    while (this.running) await this.running.catch(() => undefined);
+    if (this.queue.length === 0) return;
+    const batch = this.queue.splice(0, 500);
+    this.running = this.write(batch).finally(() => (this.running = undefined));
+    await this.running;
+    if (this.queue.length > 0) await this.flush();
+  }
+
+  private async write(rows: CardRow[]): Promise<void> {
+    const values: unknown[] = [];
+    const tuples = rows.map((row, i) => {
+      values.push(...row);
+      const b = i * 9;
+      return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8}, $${b + 9}::jsonb)`;
+    });
+    await this.db.query(`INSERT INTO cds_card (uuid, service_id, patient_id, drug, issue_key, kind, indicator, summary, suggestions) VALUES ${tuples.join(', ')} ON CONFLICT (uuid) DO NOTHING`, values);
+  }
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -8,7 +8,7 @@ import { authenticateCaller, checkAdmin, checkPatientAccess, registerClient, typ
 import { loadCdsConfig, type CdsConfig } from './config.ts';
 import { evaluate } from './engine.ts';
 import { recordFeedback } from './feedback.ts';
-import { loadMemory } from './memory.ts';
+import { CardRecorder, loadMemory } from './memory.ts';
 import { cdsMigrations } from './migrations.ts';
 import { loadPatientData, PREFETCH, remoteFetcher, storeFetcher, type Fetcher } from './patient-data.ts';
 import { parseHookRequest } from './request.ts';
@@ -54,6 +54,8 @@ function fetcherFor(ctx: ModuleContext, caller: CdsCaller, request: ReturnType<t
 async function routes(app: FastifyInstance, ctx: ModuleContext): Promise<void> {
   const config = loadCdsConfig(ctx.config);
   const custom = { config: { auth: 'custom' as const } };
+  const recorder = new CardRecorder(ctx.db, (err) => ctx.log.error({ err }, 'CDS card records could not be written'));
+  app.addHook('onClose', async () => recorder.flush());
   const authenticate = (request: FastifyRequest, id: string) => authenticateCaller(ctx.db, ctx.auth, request.headers.authorization, serviceUrl(ctx, request, id), config);
 
   /** Discovery (CDS Hooks 2.0 §Discovery): public, lists no patient data. */
@@ -69,12 +71,13 @@ async function routes(app: FastifyInstance, ctx: ModuleContext): Promise<void> {
       // The module's own memory is read while the patient data is fetched.
       const [patient, memory] = await Promise.all([loadPatientData(hook, fetcherFor(ctx, caller, hook, config)), loadMemory(ctx.db, hook.patientId)]);
       const root = serviceUrl(ctx, request, service.id).replace(/\/cds-services\/.*$/, '');
-      const cards = await evaluate(ctx.db, { serviceId: service.id, request: hook, patient, config, explanationUrl: (drug) => `${root}/cds-services/explanations/${encodeURIComponent(drug)}` }, memory);
+      const cards = await evaluate(ctx.db, recorder, { serviceId: service.id, request: hook, patient, config, explanationUrl: (drug) => `${root}/cds-services/explanations/${encodeURIComponent(drug)}` }, memory);
       return { cards };
     });
 
     app.post(`/${service.id}/feedback`, custom, async (request) => {
       const caller = await authenticate(request, service.id);
+      await recorder.flush(); // cards sent a moment ago are written before they are looked up
       const results = await recordFeedback(ctx.db, ctx.store, service.id, request.body, caller, (patientId) => checkPatientAccess(caller, patientId), actorOf(request, caller));
       return { recorded: results };
     });
