@@ -38,6 +38,7 @@ export default function AccessLog() {
                         {e.outcome && e.outcome !== '0' && ' · refused'}
                         {e.outcomeDesc && ` · ${e.outcomeDesc}`}
                       </span>
+                      {btg && e.entity?.find((x) => x.description) && <span className="block">Reason given: {e.entity.find((x) => x.description)!.description}</span>}
                     </span>
                   </li>
                 );
