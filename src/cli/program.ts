@@ -5,6 +5,7 @@ import { registerMigrateCommand } from './commands/migrate.ts';
 import { registerSeedDemoCommand } from './commands/seed-demo.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerTokenCommand } from './commands/token.ts';
+import { registerAuditCommand } from '../security/audit/cli.ts';
 import { registerUserCommand } from './commands/user.ts';
 import { registerPgxCli } from '../modules/pgx/index.ts';
 import { callVcf } from '../modules/pgx/matcher/caller.ts';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerSeedDemoCommand(program);
   registerImportCommand(program);
   registerTokenCommand(program);
+  registerAuditCommand(program);
   registerUserCommand(program);
   registerPgxCli(program, { callVcf });
   registerPgxImportCli(program, {
