@@ -23,7 +23,10 @@ describe(`demo data on ${testDbKind}`, () => {
     expect(patients.entry?.map((e) => e.resource?.id).sort()).toEqual(demoCast.map((p) => p.id).sort());
     const meds = (await s.fhir('GET', 'MedicationRequest?subject=Patient/demo-grace')).body as unknown as Bundle;
     expect(JSON.stringify(meds.entry?.[0]?.resource)).toContain('fluoxetine');
-    const vitals = (await s.fhir('GET', 'Observation?patient=demo-maria&code=http://loinc.org|8867-4')).body as unknown as Bundle;
-    expect(vitals.entry).toHaveLength(1);
+    // One heart rate from the clinic; the rest are her wearable's daily summaries (identified as such).
+    const vitals = (await s.fhir('GET', 'Observation?patient=demo-maria&code=http://loinc.org|8867-4&_count=500')).body as unknown as Bundle;
+    const fromWearable = (e: NonNullable<Bundle['entry']>[number]) => JSON.stringify(e.resource).includes('https://flaura.dev/fhir/sid/wearable-daily');
+    expect(vitals.entry?.filter((e) => !fromWearable(e))).toHaveLength(1);
+    expect(vitals.entry?.filter(fromWearable).length).toBeGreaterThanOrEqual(90);
   });
 });

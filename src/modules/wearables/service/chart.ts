@@ -42,10 +42,36 @@ export interface ChartAnswer extends ChartResult {
 /** Half-width of the band in scaled MADs (≈ SDs): the same robust z of 2 the HRV rules use. */
 export const BAND_MADS = 2;
 
+const wallClocks = new Map<string, Intl.DateTimeFormat>();
+/** `zone|YYYY-MM` → the zone's offset (ms) when it is the same on the 1st of that month and of the next. */
+const monthOffsets = new Map<string, number | null>();
+
 /** Epoch ms of local midnight of `day` in `timeZone`. */
 export function zonedMidnight(day: string, timeZone: string): number {
+  // Offsets change at most twice a year (DST): a month whose ends agree needs no per-day lookup.
+  const month = day.slice(0, 7);
+  const key = `${timeZone}|${month}`;
+  let offset = monthOffsets.get(key);
+  if (offset === undefined) {
+    const first = `${month}-01`;
+    const next = new Date(Date.parse(`${first}T00:00:00Z`) + 32 * 86_400_000).toISOString().slice(0, 7) + '-01';
+    const a = Date.parse(`${first}T00:00:00Z`) - exactMidnight(first, timeZone);
+    const b = Date.parse(`${next}T00:00:00Z`) - exactMidnight(next, timeZone);
+    offset = a === b ? a : null;
+    monthOffsets.set(key, offset);
+  }
+  return offset === null ? exactMidnight(day, timeZone) : Date.parse(`${day}T00:00:00Z`) - offset;
+}
+
+function exactMidnight(day: string, timeZone: string): number {
   const guess = Date.parse(`${day}T00:00:00Z`);
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(guess);
+  // Building a DateTimeFormat costs ~0.1 ms: one per zone, not one per day of a year-long chart.
+  let f = wallClocks.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+    wallClocks.set(timeZone, f);
+  }
+  const parts = f.formatToParts(guess);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
   return guess - (asUtc - guess);
@@ -71,8 +97,12 @@ export async function chartWithBaseline(
   const baseline: BaselineBandDay[] = [];
   // Sum metrics (steps, sleep) have a daily-total baseline: it only matches points that are daily totals too.
   const bandFits = def?.aggregation !== 'sum' || chart.resolution === 'day';
+  // The window of each day starts where the previous one did or later: walk it instead of rescanning the series.
+  let lo = 0;
   for (let day = firstDay; bandFits && day <= lastDay; day = addDays(day, 1)) {
-    const b = baselineFor(series, day, rules.baseline);
+    const from = addDays(day, -rules.baseline.windowDays);
+    while (lo < series.length && series[lo]!.date < from) lo++;
+    const b = baselineFor(series.slice(lo, lo + rules.baseline.windowDays + 1), day, rules.baseline);
     if (!b) continue;
     const half = BAND_MADS * b.mad;
     baseline.push({ date: day, t: zonedMidnight(day, q.timeZone), median: round(b.median), low: round(b.median - half), high: round(b.median + half), n: b.n });
@@ -85,3 +115,4 @@ export async function chartWithBaseline(
 
 const round = (v: number): number => Math.round(v * 100) / 100;
 export type { ChartPoint };
+
