@@ -24,7 +24,8 @@ describe(`demo PGx results on ${testDbKind}`, () => {
   beforeAll(async () => {
     s = await startTestServer();
     await seedDemo(s.flaura, new Date('2026-11-01T09:00:00Z'));
-  }, 60_000);
+    // seedDemo also imports ~90 days of wearable data per patient (15–20 s on the shared machine).
+  }, 180_000);
   afterAll(async () => s.close());
 
   it('maria: CYP2C19 *2/*2 poor metabolizer, clopidogrel to be avoided', async () => {
