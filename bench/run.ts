@@ -5,11 +5,14 @@ import { benchPgx } from './pgx.bench.ts';
 import { benchAuth } from './auth.bench.ts';
 import { benchCds } from './cds.bench.ts';
 import { benchWearables } from './wearables.bench.ts';
+import { benchSecurity } from './security.bench.ts';
 
 /** Each suite returns its markdown section; suites are added here as the product grows. */
 const suites: Record<string, () => Promise<string>> = {
   fhir: () => benchFhir({ patients: Number(process.env.FLAURA_BENCH_PATIENTS ?? 1000) }),
   // FLAURA_BENCH_PGX_GIB=0.05 FLAURA_BENCH_PGX_SAMPLES=100 for a quick run.
+  // FLAURA_BENCH_SECURITY_ITERATIONS=500 for a quick run.
+  security: () => benchSecurity({ iterations: Number(process.env.FLAURA_BENCH_SECURITY_ITERATIONS ?? 3000) }),
   auth: () => benchAuth({ iterations: Number(process.env.FLAURA_BENCH_AUTH_ITERATIONS ?? 5000) }),
   pgx: () => benchPgx({ genomeGiB: Number(process.env.FLAURA_BENCH_PGX_GIB ?? 1.05), cohortSamples: Number(process.env.FLAURA_BENCH_PGX_SAMPLES ?? 1000) }),
   // FLAURA_BENCH_CDS_REQUESTS=1000 for a quick run.

@@ -155,7 +155,7 @@ class Guard implements RequestGuard {
         if (keepBare) out.push(item);
         return;
       }
-      const d = decideAccess(this.principal, { action, resourceType: resource.resourceType, resource: resource as unknown as AccessRequest['resource'] }, ctx);
+      const d = decideAccess(this.principal, { action, resourceType: resource.resourceType, resource: resource as unknown as AccessRequest['resource'] }, ctx, patientsOf[i]);
       if (d.allowed) {
         this.note(resource, patientsOf[i]!, d.purposeOfUse);
         out.push(item);

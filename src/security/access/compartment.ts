@@ -7,18 +7,34 @@ import { extractParamEntries } from '../../fhir/search/extract.ts';
 import { getSearchParameters } from '../../fhir/search/registry.ts';
 import type { SearchParamDef } from '../../fhir/search/types.ts';
 
-const defsByType = new Map<string, SearchParamDef[]>();
+/** One compartment parameter: a plain element path read directly (the common case), or its FHIRPath. */
+type Reader = { path: string[] } | { def: SearchParamDef };
+const readersByType = new Map<string, Reader[]>();
 
-function compartmentDefs(resourceType: string): SearchParamDef[] {
-  let defs = defsByType.get(resourceType);
-  if (!defs) {
+function compartmentReaders(resourceType: string): Reader[] {
+  let readers = readersByType.get(resourceType);
+  if (!readers) {
     const params = patientCompartmentParams().get(resourceType) ?? [];
     const all = getSearchParameters(resourceType);
-    defs = params.map((p) => all.get(p)).filter((d): d is SearchParamDef => d !== undefined && d.type === 'reference');
-    defsByType.set(resourceType, defs);
+    const defs = params.map((p) => all.get(p)).filter((d): d is SearchParamDef => d !== undefined && d.type === 'reference');
+    // `Observation.subject`, `Encounter.subject.where(resolve() is Patient)`: read the element, keep Patient references
+    // (the FHIRPath gives the same answer, at a hundred times the cost on every decision).
+    readers = defs.map((def) => {
+      const plain = new RegExp(`^${resourceType}((?:\\.[A-Za-z]+)+)(?:\\.where\\(resolve\\(\\) is Patient\\))?$`).exec(def.expression.trim());
+      return plain?.[1] ? { path: plain[1].slice(1).split('.') } : { def };
+    });
+    readersByType.set(resourceType, readers);
   }
-  return defs;
+  return readers;
 }
+
+function referencesAt(value: unknown, path: readonly string[]): string[] {
+  let level: unknown[] = [value];
+  for (const key of path) level = level.flatMap((v) => (v && typeof v === 'object' ? [(v as Record<string, unknown>)[key]].flat() : [])).filter((v) => v !== undefined);
+  return level.map((v) => (v && typeof v === 'object' ? (v as { reference?: unknown }).reference : undefined)).filter((r): r is string => typeof r === 'string');
+}
+
+const PATIENT_REF = /^(?:.*\/)?Patient\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/.*)?$/;
 
 /** True when resources of this type can belong to a patient's compartment (Patient itself included). */
 export function isCompartmentType(resourceType: string): boolean {
@@ -32,8 +48,15 @@ export function compartmentPatients(resource: { resourceType: string; id?: strin
   if (resource.resourceType === 'AuditEvent') return auditEventPatients(resource as { entity?: { what?: { reference?: string } }[] });
   const ids = new Set<string>();
   if (resource.resourceType === 'Patient' && resource.id) ids.add(resource.id);
-  for (const def of compartmentDefs(resource.resourceType)) {
-    for (const { e } of extractParamEntries(resource as Resource, def).reference) {
+  for (const reader of compartmentReaders(resource.resourceType)) {
+    if ('path' in reader) {
+      for (const ref of referencesAt(resource, reader.path)) {
+        const m = PATIENT_REF.exec(ref);
+        if (m?.[1]) ids.add(m[1]);
+      }
+      continue;
+    }
+    for (const { e } of extractParamEntries(resource as Resource, reader.def).reference) {
       if (e.targetType === 'Patient' && e.targetId) ids.add(e.targetId);
     }
   }

@@ -89,11 +89,11 @@ export function compartmentLimited(principal: Principal, resourceType: string, p
  * Decides one access. Without `request.resource` (type-level checks before a search or a module call) only scope,
  * role and — with `request.patientId` — compartment are checked; results are then decided one by one.
  */
-export function decideAccess(principal: Principal, request: AccessRequest, ctx: PolicyContext): PolicyDecision {
+export function decideAccess(principal: Principal, request: AccessRequest, ctx: PolicyContext, knownPatients?: string[]): PolicyDecision {
   const permission = permissionFor(request.action);
   const type = request.resourceType;
   const resource = request.resource as Resource | undefined;
-  const patients = resource ? compartmentPatients(resource) : request.patientId ? [request.patientId] : [];
+  const patients = knownPatients ?? (resource ? compartmentPatients(resource) : request.patientId ? [request.patientId] : []);
   const basePurpose = effectivePurpose(principal, false);
 
   // 1. Scopes: some grant names the type and the permission, and its restrictions hold for the resource.

@@ -19,7 +19,7 @@ export interface AuditRecorder {
 }
 
 export interface AuditTrailOptions {
-  /** Flush the queue after this long (default 25 ms) or at `maxBatch` records (default 500). */
+  /** Flush the queue after this long (default 200 ms) or at `maxBatch` records (default 500). */
   flushMs?: number;
   maxBatch?: number;
   log?: { error(obj: object, msg: string): void };
@@ -38,7 +38,7 @@ export class AuditTrail implements AuditRecorder {
     if (!this.enabled) return;
     this.queue.push(buildAuditEvent(input));
     if (this.queue.length >= (this.options.maxBatch ?? 500)) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), this.options.flushMs ?? 25);
+    else this.timer ??= setTimeout(() => void this.flush(), this.options.flushMs ?? 200);
   }
 
   /** Publishes everything queued so far (in order); resolves when it is in the event log. */
