@@ -25,7 +25,7 @@ import {
 import { appendEvents, eventMigrations, createEventLog, type EventLog } from './events/index.ts';
 import { FlauraError } from './errors.ts';
 import type { Module, ModuleContext } from './modules/types.ts';
-import { registerModuleRoutes, startModules } from './modules/registry.ts';
+import { registerModuleOperations, registerModuleRoutes, startModules } from './modules/registry.ts';
 import { wearablesModule } from './modules/wearables/module.ts';
 import { pgxModule } from './modules/pgx/module.ts';
 import { cdsHooksModule } from './modules/cds-hooks/module.ts';
@@ -76,7 +76,7 @@ export interface Flaura {
   /** Token signing and verification (SMART authorization server, `flaura token`, tests). */
   auth: AuthService;
   /** User accounts and registered OAuth clients of the authorization server. */
-  accounts: { users: UserStore; clients: ClientStore };
+  accounts: { users: UserStore; clients: ClientStore; oauth: OAuthServer };
   /** The access policy and the audit trail (tests, benchmarks, CLI). */
   security: { access: AccessService; audit: AuditTrail };
   /** Server root URL as clients see it (the public URL, or the listening address once listening). */
@@ -236,6 +236,7 @@ export async function createFlaura(config: FlauraConfig, options: CreateFlauraOp
   // Subscriptions must exist before the event log starts (the NATS log refuses later ones).
   await startModules(modules, moduleContext);
   await registerModuleRoutes(app, modules, moduleContext);
+  registerModuleOperations(router, modules, moduleContext);
 
   let closed = false;
   const flaura: Flaura = {
@@ -246,7 +247,7 @@ export async function createFlaura(config: FlauraConfig, options: CreateFlauraOp
     events,
     config,
     auth,
-    accounts: { users, clients },
+    accounts: { users, clients, oauth },
     security: { access, audit },
     rootUrl: () => listeningRoot,
     async listen() {

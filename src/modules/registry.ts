@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { migrate } from '../db/index.ts';
 import { FlauraError } from '../errors.ts';
 import { validateTopicPattern } from '../events/index.ts';
+import type { FhirRouter } from '../fhir/rest/router.ts';
 import type { Module, ModuleContext } from './types.ts';
 
 const MODULE_NAME = /^[a-z][a-z0-9-]{0,39}$/;
@@ -65,6 +66,30 @@ export async function registerModuleRoutes(app: FastifyInstance, modules: readon
     const routes = m.routes;
     if (!routes) continue;
     await app.register(async (scope) => routes(scope, ctx), { prefix: `/${m.name}` });
+  }
+}
+
+/** Adds each module's FHIR operations to the FHIR router (`/fhir/<Type>[/{id}]/$<name>`). */
+export function registerModuleOperations(router: FhirRouter, modules: readonly Module[], ctx: ModuleContext): void {
+  for (const m of modules) {
+    for (const op of m.fhirOperations?.(ctx) ?? []) {
+      router.registerOperation({
+        name: op.name,
+        scope: { resourceTypes: [op.resourceType], ...(op.instance ? { instance: true } : { type: true }) },
+        methods: op.methods,
+        handler: async (req, route) => {
+          const result = await op.handler({
+            ...(route.id ? { id: route.id } : {}),
+            body: req.body,
+            query: req.query,
+            baseUrl: req.baseUrl,
+            ...(req.principal ? { principal: req.principal } : {}),
+            ...(req.actor ? { actor: req.actor } : {}),
+          });
+          return { status: result.status, headers: result.headers ?? {}, body: result.body };
+        },
+      });
+    }
   }
 }
 

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Db, Migration } from '../db/index.ts';
 import type { EventHandler, EventLog } from '../events/index.ts';
 import type { FhirStore, RequestActor } from '../fhir/store/types.ts';
-import type { Bundle } from '@medplum/fhirtypes';
+import type { Bundle, Resource } from '@medplum/fhirtypes';
 import type { AccessControl, Principal } from '../security/principal.ts';
 import type { AuditRecorder } from '../security/audit/trail.ts';
 
@@ -101,6 +101,20 @@ export interface Importer {
   run: (ctx: ModuleContext, input: ImportInput, options: Readonly<Record<string, unknown>>) => Promise<ImportSummary>;
 }
 
+/**
+ * A FHIR operation a module adds to the FHIR API, e.g. `POST /fhir/Patient/{id}/$pgx-import`. The core's access
+ * guard and audit trail see it like any operation; the handler asks `ctx.access` for what it touches.
+ */
+export interface ModuleFhirOperation {
+  /** Without the `$`. */
+  name: string;
+  resourceType: string;
+  /** Invoked on an instance (`Patient/{id}/$name`) rather than the type. */
+  instance: boolean;
+  methods: readonly ('GET' | 'POST')[];
+  handler(call: { id?: string; body: unknown; query: readonly [string, string][]; baseUrl: string; principal?: Principal; actor?: RequestActor }): Promise<{ status: number; headers?: Record<string, string>; body: Resource }>;
+}
+
 /** A feature of Flaura. Everything but `name` is optional. */
 export interface Module {
   /** Lower-case letters, digits and `-`, starting with a letter; also its route prefix `/<name>`. */
@@ -112,6 +126,8 @@ export interface Module {
   /** Topic pattern -> handler; each pattern is its own consumer `module:<name>:<pattern>` with its own offset. */
   onEvent?: Record<string, EventHandler>;
   cdsServices?: CdsService[];
+  /** FHIR operations this module adds under `/fhir`. */
+  fhirOperations?: (ctx: ModuleContext) => ModuleFhirOperation[];
   importers?: Importer[];
   cli?: (program: Command, ctx: () => Promise<ModuleContext>) => void;
 }

@@ -8,6 +8,7 @@ import type { ImportInput, Importer, Module, ModuleContext } from '../types.ts';
 import { callVcf } from './matcher/caller.ts';
 import type { VcfCaller } from './pipeline.ts';
 import { importPgxResult } from './storage/import-result.ts';
+import { pgxImportOperation } from './import-operation.ts';
 import { MAX_STORED_FILE_BYTES, type UploadedFile } from './storage/input-files.ts';
 import { multipartBoundary, parseMultipart } from './storage/multipart.ts';
 import { readPgxSummary } from './storage/summary.ts';
@@ -92,6 +93,7 @@ export function createPgxModule(options: { callVcf?: VcfCaller } = {}): Module {
   return {
     name: 'pgx',
     importers: [pgxImporter(caller)],
+    fhirOperations: (ctx) => [pgxImportOperation(ctx, caller)],
     async routes(app: FastifyInstance, ctx: PgxContext) {
       // Uploads are files, not JSON: every body arrives as a Buffer (this scope only).
       app.removeAllContentTypeParsers();
