@@ -51,7 +51,7 @@ export async function seedDemoPgxViaHttp(baseUrl: string, headers: Record<string
   let created = 0;
   for (const c of demoPgxCases) {
     const form = new FormData();
-    demoPgxFiles(c).forEach((f, i) => form.append(`file${i}`, new Blob([f.bytes]), f.name));
+    demoPgxFiles(c).forEach((f, i) => form.append(`file${i}`, new Blob([new Uint8Array(f.bytes)]), f.name));
     const res = await fetch(`${baseUrl.replace(/\/$/, '')}/pgx/patients/${c.patientId}/results`, { method: 'POST', headers, body: form });
     if (!res.ok) throw new Error(`PGx demo result for ${c.patientId}: the server answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
     if (res.status === 201) created++;

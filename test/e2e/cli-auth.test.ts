@@ -10,7 +10,7 @@ import { createFlaura } from '../../src/server.ts';
 import { testDbKind } from '../test-db.ts';
 
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'flaura.js');
-const env = { ...process.env, FLAURA_LOG_LEVEL: 'warn' };
+const env: NodeJS.ProcessEnv = { ...process.env, FLAURA_LOG_LEVEL: 'warn' };
 delete env.DATABASE_URL;
 
 function flaura(args: string[], extraEnv: Record<string, string> = {}): string {

@@ -52,7 +52,7 @@ export function formatImportSummary(patientId: string, o: PgxImportOutcome): str
 
 async function viaHttp(url: string, token: string | undefined, flags: Flags, files: { name: string; bytes: Buffer }[]): Promise<PgxImportOutcome> {
   const form = new FormData();
-  files.forEach((f, i) => form.append(`file${i}`, new Blob([f.bytes]), f.name));
+  files.forEach((f, i) => form.append(`file${i}`, new Blob([new Uint8Array(f.bytes)]), f.name));
   const query = flags.sample ? `?sample=${encodeURIComponent(flags.sample)}` : '';
   const res = await fetch(`${url.replace(/\/$/, '')}/pgx/patients/${encodeURIComponent(flags.patient)}/results${query}`, { method: 'POST', body: form, headers: token ? { authorization: `Bearer ${token}` } : {} });
   const body = (await res.json()) as PgxImportOutcome & { issue?: { diagnostics?: string }[] };
