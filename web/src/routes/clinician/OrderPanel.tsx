@@ -79,10 +79,27 @@ function CardView({ card, handled, onAccept, onOverride }: { card: ServiceCard; 
         <span className={`badge badge-${card.indicator}`}>{card.indicator}</span>
         <strong>{card.summary}</strong>
       </div>
-      {card.detail && (
-        <div className="cds-detail">
-          <Markdown text={card.detail} />
+      {handled ? (
+        <p className="handled" role="status">
+          {handled.kind === 'accepted' ? `Accepted: ${handled.label}` : `Overridden: ${handled.reason}`}
+        </p>
+      ) : (
+        <div className="actions">
+          {card.suggestions?.map((s, i) => (
+            <button key={s.uuid ?? i} type="button" className={`btn suggestion ${i === 0 || s.isRecommended ? 'btn-primary' : 'btn-secondary'}`} onClick={() => onAccept(s)}>
+              {s.label}
+            </button>
+          ))}
+          <button type="button" className="btn btn-secondary" onClick={onOverride}>
+            Override…
+          </button>
         </div>
+      )}
+      {card.detail && (
+        <details className="cds-detail" open>
+          <summary>Why</summary>
+          <Markdown text={card.detail} />
+        </details>
       )}
       <p className="muted small">
         Source:{' '}
@@ -102,22 +119,6 @@ function CardView({ card, handled, onAccept, onOverride }: { card: ServiceCard; 
           </span>
         ))}
       </p>
-      {handled ? (
-        <p className="handled" role="status">
-          {handled.kind === 'accepted' ? `Accepted: ${handled.label}` : `Overridden: ${handled.reason}`}
-        </p>
-      ) : (
-        <div className="actions">
-          {card.suggestions?.map((s, i) => (
-            <button key={s.uuid ?? i} type="button" className={`btn suggestion ${i === 0 || s.isRecommended ? 'btn-primary' : 'btn-secondary'}`} onClick={() => onAccept(s)}>
-              {s.label}
-            </button>
-          ))}
-          <button type="button" className="btn btn-secondary" onClick={onOverride}>
-            Override…
-          </button>
-        </div>
-      )}
     </li>
   );
 }
