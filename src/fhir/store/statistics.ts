@@ -4,9 +4,9 @@ import type { Db } from '../../db/index.ts';
 /**
  * PGlite runs without autovacuum, so its statistics stay whatever the last ANALYZE saw: a database filled after
  * creation is planned as if empty, and searches over 100k resources took 0.5–1.5 s instead of 1–3 ms (nested
- * loops chosen for an estimated one row). On PostgreSQL autovacuum analyzes too, but only once a minute; a
- * bulk load is then searched with stale estimates. Like autovacuum's own rule, the tables are analyzed when the
- * writes since the last ANALYZE exceed a fraction of the rows it counted.
+ * loops chosen for an estimated one row). Like autovacuum's own rule, the tables are analyzed when the writes
+ * since the last ANALYZE exceed a fraction of the rows it counted. On PostgreSQL only the first ANALYZE of a new
+ * database is ours (autovacuum's first one can be a minute away); later ones are autovacuum's.
  */
 export interface StatisticsPolicy {
   /** Writes that always trigger an ANALYZE (a new or never-analyzed database). */
@@ -48,6 +48,8 @@ export class StatisticsKeeper {
     this.written += count;
     if (this.running) return this.running;
     this.counted ??= await this.readCounted().catch(() => 0);
+    // On PostgreSQL autovacuum keeps statistics current once a table has some; only a never-analyzed one is ours.
+    if (this.db.kind === 'postgres' && this.counted > 0) return;
     if (this.written < Math.max(this.policy.minWrites, this.policy.fraction * this.counted)) return;
     this.running = this.analyze().catch(() => undefined).finally(() => (this.running = undefined));
     return this.running;
