@@ -158,7 +158,7 @@ describe('scopes', () => {
 describe('data-class labels, consent and break-the-glass', () => {
   it('a PGx Observation is stored with the genomic label', async () => {
     const res = await server.fhir('GET', `Observation/${ids.pgx1}`);
-    expect(res.body.meta?.security?.map((s) => s.code)).toEqual(expect.arrayContaining(['genomic', 'GDIS']));
+    expect(res.body.meta?.security?.map((s) => s.code)).toEqual(['genomic']);
   });
 
   it('a consent denying genomic data to clinicians hides it; break-the-glass reveals it and the patient sees the audit', async () => {
@@ -213,6 +213,29 @@ describe('data-class labels, consent and break-the-glass', () => {
     for (const e of events) expect(e.entity?.some((x) => x.what?.reference === `Patient/${ids.p1}`)).toBe(true);
     // Staff other than admin cannot read the audit trail.
     expect((await server.fhir('GET', 'AuditEvent', undefined, clinician)).status).toBe(403);
+  });
+});
+
+describe('consent managed by the patient', () => {
+  it('a patient denies nurses, then withdraws the consent; it cannot write another patient\'s consent', async () => {
+    const patient = auth(await server.token({ role: 'patient', patientId: ids.p1!, fhirUser: `Patient/${ids.p1}` }));
+    const nurse = auth(await server.token({ role: 'nurse' }));
+    const body = (who: string) => ({
+      resourceType: 'Consent',
+      status: 'active',
+      scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy' }] },
+      category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0' }] }],
+      patient: { reference: `Patient/${who}` },
+      provision: { type: 'deny', actor: [{ role: { coding: [{ system: 'https://flaura.dev/fhir/CodeSystem/role', code: 'nurse' }] }, reference: { display: 'All nurses' } }] },
+    });
+    expect((await server.fhir('POST', 'Consent', body(ids.p2!), patient)).status).toBe(403);
+    const created = await server.fhir('POST', 'Consent', body(ids.p1!), patient);
+    expect(created.status).toBe(201);
+    expect((await server.fhir('GET', `Observation/${ids.o1}`, undefined, nurse)).status).toBe(404);
+    expect((await server.fhir('GET', `Observation/${ids.o2}`, undefined, nurse)).status).toBe(200);
+    const withdrawn = await server.fhir('PUT', `Consent/${created.body.id}`, { ...body(ids.p1!), id: created.body.id, status: 'inactive' }, patient);
+    expect(withdrawn.status).toBe(200);
+    expect((await server.fhir('GET', `Observation/${ids.o1}`, undefined, nurse)).status).toBe(200);
   });
 });
 
