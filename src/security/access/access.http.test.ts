@@ -243,11 +243,16 @@ describe('audit trail', () => {
   it('records denied reads and chains every record; tampering with a row breaks the chain there', async () => {
     const p1 = auth(await server.token({ role: 'patient', patientId: ids.p1! }));
     await server.fhir('GET', `Observation/${ids.o2}`, undefined, p1);
+    // A module endpoint decides through ctx.access: refused for another patient, and audited.
+    expect((await server.request('GET', `/pgx/patients/${ids.p2}/summary`, undefined, p1)).status).toBe(403);
     await server.flaura.security.audit.flush();
     await server.flaura.events.waitForIdle(20_000);
     const admin = await server.fhir('GET', `AuditEvent?patient=Patient/${ids.p2}&outcome=4&_count=200`);
     expect(admin.status).toBe(200);
     expect(((admin.body as Bundle).entry ?? []).length).toBeGreaterThan(0);
+    const subtypes = ((admin.body as Bundle).entry ?? []).map((e) => (e.resource as unknown as { subtype: { code: string }[] }).subtype[0]!.code);
+    expect(subtypes).toContain('read');
+    expect(subtypes).toContain('module.read.Observation');
 
     const db = server.flaura.db;
     const ok = await verifyChain(db);
