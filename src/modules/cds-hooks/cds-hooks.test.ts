@@ -267,10 +267,22 @@ describe(`CDS Hooks services on ${testDbKind}`, () => {
     // not re-raised for the same patient + drug + issue; still raised for another patient
     expect(await sign('feedback', [draftOrder('feedback', ...CLOPIDOGREL)])).toEqual([]);
     expect(await sign('cyp2c19-pm', [draftOrder('cyp2c19-pm', ...CLOPIDOGREL)])).toHaveLength(1);
-    // Something relevant changed: a new CYP2C19 result (intermediate metabolizer) supersedes the old one → raised again.
-    await storeCalls(s, 'feedback', { CYP2C19: '*1/*2' });
-    const again = await sign('feedback', [draftOrder('feedback', ...CLOPIDOGREL)]);
-    expect(again.map((c) => c.summary)).toEqual(['Avoid clopidogrel: CYP2C19 Intermediate Metabolizer']);
+  });
+
+  it('feedback: an overridden drug–drug–gene card is raised again when the interacting drug changes', async () => {
+    await createPatient(s, 'feedback-ddg');
+    await storeCalls(s, 'feedback-ddg', { CYP2D6: '*1/*2' });
+    const fluoxetine = await activeMedication(s, 'feedback-ddg', '310385', 'fluoxetine 20 MG Oral Capsule');
+    const [card] = await sign('feedback-ddg', [draftOrder('feedback-ddg', ...CODEINE)]);
+    expect(card?.summary).toBe('Avoid codeine: CYP2D6 Poor Metabolizer (activity score 0.0) with fluoxetine');
+    const fb = await s.request('POST', `${SIGN}/feedback`, { feedback: [{ card: card!.uuid, outcome: 'overridden', overrideReason: { reason: card!.overrideReasons![3] }, outcomeTimestamp: '2026-11-25T11:00:00Z' }] });
+    expect(fb.status, fb.text).toBe(200);
+    expect(await sign('feedback-ddg', [draftOrder('feedback-ddg', ...CODEINE)])).toEqual([]);
+    // Fluoxetine stopped, paroxetine started: a relevant change, so the card comes back naming paroxetine.
+    expect((await s.fhir('PUT', `MedicationRequest/${fluoxetine.id}`, { ...fluoxetine, status: 'stopped' })).status).toBe(200);
+    await activeMedication(s, 'feedback-ddg', '312938', 'paroxetine 20 MG Oral Tablet');
+    const again = await sign('feedback-ddg', [draftOrder('feedback-ddg', ...CODEINE)]);
+    expect(again.map((c) => c.summary)).toEqual(['Avoid codeine: CYP2D6 Poor Metabolizer (activity score 0.0) with paroxetine']);
   });
 
   it('feedback: an accepted suggestion is recorded; unknown cards and malformed feedback are 4xx', async () => {

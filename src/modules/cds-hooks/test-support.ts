@@ -17,7 +17,8 @@ export async function storeCalls(s: TestServer, patientId: string, calls: Record
   if (res.status !== 201) throw new Error(`PGx import for ${patientId}: ${res.status} ${res.text}`);
 }
 
-export async function activeMedication(s: TestServer, patientId: string, rxcui: string, display: string): Promise<void> {
+/** Creates an active MedicationRequest; returns it as stored. */
+export async function activeMedication(s: TestServer, patientId: string, rxcui: string, display: string): Promise<MedicationRequest> {
   const res = await s.fhir('POST', 'MedicationRequest', {
     resourceType: 'MedicationRequest',
     status: 'active',
@@ -27,6 +28,7 @@ export async function activeMedication(s: TestServer, patientId: string, rxcui: 
     authoredOn: '2026-10-01',
   });
   if (res.status !== 201) throw new Error(`MedicationRequest: ${res.status} ${res.text}`);
+  return res.body as unknown as MedicationRequest;
 }
 
 export interface DraftOptions {
