@@ -121,7 +121,7 @@ export function registerWearablesCli(program: Command, options: WearablesCliOpti
         const tenth = Math.floor((10 * read) / Math.max(total, 1));
         if (tenth > lastTenth && options.progress !== false) {
           lastTenth = tenth;
-          err(`importing ${format}: ${Math.min(100, tenth * 10)}% (${records.received + records.rejected} records)\n`);
+          err(`importing ${format}: ${Math.min(100, tenth * 10)}% of the file read\n`);
         }
       };
       const { result, processed } = await withEmr(flags, async ({ deps }) => {

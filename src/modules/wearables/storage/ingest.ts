@@ -31,7 +31,7 @@ export interface IngestOptions {
   maxIssues?: number;
   /** Metrics whose rollups are dated by sample end (sleep); `runImport` fills it from the catalog. */
   endDatedMetrics?: readonly string[];
-  /** Called every `batchSize` records with the counts so far (progress bars). */
+  /** Called every 1,000 samples (and every 1,000 rejected records) with the counts so far (progress bars). */
   onProgress?: (counts: { received: number; rejected: number }) => void;
 }
 
@@ -82,7 +82,7 @@ export async function ingestImport(db: Db, items: AsyncIterable<ImportItem>, opt
       if (item.type === 'issue') {
         rejected++;
         if (issues.length < maxIssues) issues.push(item.issue);
-        if (options.onProgress && rejected % batchSize === 0) options.onProgress({ received, rejected });
+        if (options.onProgress && rejected % 1000 === 0) options.onProgress({ received, rejected });
         continue;
       }
       received++;
@@ -94,10 +94,8 @@ export async function ingestImport(db: Db, items: AsyncIterable<ImportItem>, opt
         if (s.start > span.hi) span.hi = s.start;
       }
       batch.push(s);
-      if (batch.length >= batchSize) {
-        await flush();
-        options.onProgress?.({ received, rejected });
-      }
+      if (options.onProgress && received % 1000 === 0) options.onProgress({ received, rejected });
+      if (batch.length >= batchSize) await flush();
     }
     await flush();
     const cols = STAGE_COLUMNS.join(', ');
