@@ -116,7 +116,20 @@ export function createPgxModule(options: { callVcf?: VcfCaller } = {}): Module {
         const patientId = patientParam(request);
         await authorize(ctx, request, { action: 'read', resourceType: 'Observation', patientId });
         await ctx.store.read('Patient', patientId);
-        return readPgxSummary(ctx.store, patientId);
+        const access = ctx.access;
+        const principal = request.principal;
+        if (!access || !principal) return readPgxSummary(ctx.store, patientId);
+        // The patient's consent may withhold genomic data (labelled reports): decided per stored report, audited.
+        let denied: string | undefined;
+        const summary = await readPgxSummary(ctx.store, patientId, {
+          mayRead: async (report) => {
+            const d = await access.decide(principal, { action: 'read', resourceType: 'DiagnosticReport', resource: report as unknown as AccessRequest['resource'] });
+            if (!d.allowed) denied ??= d.reason;
+            return d.allowed;
+          },
+        });
+        if (denied && summary.reports.length === 0) throw new FlauraError('FORBIDDEN', 403, `Access denied: ${denied}`, { type: 'forbidden' });
+        return summary;
       });
     },
   };

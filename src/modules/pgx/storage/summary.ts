@@ -75,11 +75,26 @@ function withoutGene(text: string | undefined, gene: string): string {
 
 const byIssuedDesc = (a: { issued?: string }, b: { issued?: string }) => (b.issued ?? '').localeCompare(a.issued ?? '');
 
+export interface PgxSummaryOptions {
+  /**
+   * Whether the caller may read this report (consent, break-the-glass). When given, only reports it allows are
+   * summarised, and only the Observations those reports list: one decision per report, not per Observation.
+   */
+  mayRead?: (report: DiagnosticReport) => Promise<boolean>;
+}
+
 /** Reads the patient's stored PGx resources and summarises the current (final) ones. */
-export async function readPgxSummary(store: FhirStore, patientId: string): Promise<PgxSummary> {
+export async function readPgxSummary(store: FhirStore, patientId: string, options: PgxSummaryOptions = {}): Promise<PgxSummary> {
   const subject = `Patient/${patientId}`;
-  const reports = (await searchAll<DiagnosticReport>(store, 'DiagnosticReport', { subject, code: `${LOINC}|${CODES.report}` })).map((r) => r.resource);
-  const observations = (await searchAll<Observation>(store, 'Observation', { subject, status: 'final', code: [CODES.genotype, CODES.phenotype, CODES.implication].map((c) => `${LOINC}|${c}`).join(',') })).map((r) => r.resource);
+  const stored = (await searchAll<DiagnosticReport>(store, 'DiagnosticReport', { subject, code: `${LOINC}|${CODES.report}` })).map((r) => r.resource);
+  const mayRead = options.mayRead;
+  const reports: DiagnosticReport[] = [];
+  // One after the other: each decision may query the database (consents, grants) on the same connection.
+  for (const r of stored) if (!mayRead || (await mayRead(r))) reports.push(r);
+  const listed = new Set(reports.flatMap((r) => (r.result ?? []).map((x) => (x.reference ?? '').replace(/\/_history\/.*$/, ''))));
+  const observations = (await searchAll<Observation>(store, 'Observation', { subject, status: 'final', code: [CODES.genotype, CODES.phenotype, CODES.implication].map((c) => `${LOINC}|${c}`).join(',') }))
+    .map((r) => r.resource)
+    .filter((o) => !mayRead || listed.has(`Observation/${o.id}`));
   const reportOf = new Map<string, DiagnosticReport>();
   for (const r of reports) for (const ref of r.result ?? []) if (ref.reference) reportOf.set(ref.reference.replace(/\/_history\/.*$/, ''), r);
   const report = (obs: Observation) => reportOf.get(`Observation/${obs.id}`);
