@@ -28,6 +28,12 @@ function validatorFor(resourceType: string): ValidateFunction {
     delete schema.discriminator;
     // Nested resources are checked separately by their own type (see nestedResources below).
     const definitions = { ...(schema.definitions as Record<string, unknown>), Resource: { type: 'object', required: ['resourceType'], properties: { resourceType: { type: 'string' } } } };
+    // The official schema gives complex types properties but no `type`, so null, numbers, strings and arrays passed
+    // where an element must be an object (e.g. `subject: null`, `coding: [0]`): say it is an object.
+    for (const [name, def] of Object.entries(definitions)) {
+      const d = def as Record<string, unknown>;
+      if (d.properties && d.type === undefined) definitions[name as keyof typeof definitions] = { ...d, type: 'object' } as never;
+    }
     // The schema build refers to a few definitions it does not ship (e.g. R5's integer64): accept any value there.
     for (const ref of JSON.stringify(schema).matchAll(/"#\/definitions\/([A-Za-z0-9_]+)"/g)) {
       if (!(ref[1]! in definitions)) (definitions as Record<string, unknown>)[ref[1]!] = {};
@@ -118,9 +124,11 @@ function checkRequired(value: unknown, definitionPath: string, path: string, req
 
 function nestedResources(resource: Record<string, unknown>, path: string): { value: unknown; path: string }[] {
   const out: { value: unknown; path: string }[] = [];
-  (resource.contained as unknown[] | undefined)?.forEach((r, i) => out.push({ value: r, path: `${path}.contained[${i}]` }));
-  if (resource.resourceType === 'Bundle') (resource.entry as { resource?: unknown }[] | undefined)?.forEach((e, i) => e?.resource !== undefined && out.push({ value: e.resource, path: `${path}.entry[${i}].resource` }));
-  if (resource.resourceType === 'Parameters') (resource.parameter as { resource?: unknown }[] | undefined)?.forEach((p, i) => p?.resource !== undefined && out.push({ value: p.resource, path: `${path}.parameter[${i}].resource` }));
+  // The schema check reports a non-array here; this walk must not trip over it (e.g. `entry: 0`).
+  const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
+  list<unknown>(resource.contained).forEach((r, i) => out.push({ value: r, path: `${path}.contained[${i}]` }));
+  if (resource.resourceType === 'Bundle') list<{ resource?: unknown } | null>(resource.entry).forEach((e, i) => e?.resource !== undefined && out.push({ value: e.resource, path: `${path}.entry[${i}].resource` }));
+  if (resource.resourceType === 'Parameters') list<{ resource?: unknown } | null>(resource.parameter).forEach((p, i) => p?.resource !== undefined && out.push({ value: p.resource, path: `${path}.parameter[${i}].resource` }));
   return out;
 }
 
