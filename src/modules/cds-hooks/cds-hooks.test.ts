@@ -33,7 +33,7 @@ describe(`CDS Hooks services on ${testDbKind}`, () => {
   };
 
   beforeAll(async () => {
-    s = await startTestServer();
+    s = await startTestServer({ rateLimitPerMinute: 0 }); // the wrong-type sweep below sends ~1,000 requests
     const patients: Record<string, Record<string, string>> = {
       'cyp2c19-pm': { CYP2C19: '*2/*2' },
       'cyp2d6-um': { CYP2D6: '*1/*2x3' },
@@ -215,6 +215,19 @@ describe(`CDS Hooks services on ${testDbKind}`, () => {
     expect(labels).toContainEqual(['Consultation', 'Cancel cyclosporine']);
   });
 
+  it('a draft naming its drug through a contained Medication (fullUrl urn:uuid entries, as some EHRs send) is checked like a coded one', async () => {
+    const draft = draftOrder('cyp2c19-pm', ...CLOPIDOGREL);
+    delete draft.medicationCodeableConcept;
+    draft.contained = [{ resourceType: 'Medication', id: 'med', code: { coding: [{ system: 'http://www.nlm.nih.gov/research/umls/rxnorm', code: CLOPIDOGREL[0], display: CLOPIDOGREL[1] }] } }];
+    draft.medicationReference = { reference: '#med' };
+    const request = hookRequest('order-sign', 'cyp2c19-pm', []);
+    const context = request.context as Record<string, unknown>;
+    context.draftOrders = { resourceType: 'Bundle', type: 'collection', entry: [{ fullUrl: `urn:uuid:${draft.id!}`, resource: draft }] };
+    const res = await s.request('POST', SIGN, request);
+    expect(res.status, res.text).toBe(200);
+    expect((res.body as unknown as CardsResponse).cards.map((c) => c.summary)).toEqual(['Avoid clopidogrel: CYP2C19 Poor Metabolizer']);
+  });
+
   it('order-select with several selections checks the selected drafts only', async () => {
     const clop = draftOrder('cyp2c19-pm', ...CLOPIDOGREL);
     const met = draftOrder('cyp2c19-pm', ...METFORMIN);
@@ -267,6 +280,13 @@ describe(`CDS Hooks services on ${testDbKind}`, () => {
     // not re-raised for the same patient + drug + issue; still raised for another patient
     expect(await sign('feedback', [draftOrder('feedback', ...CLOPIDOGREL)])).toEqual([]);
     expect(await sign('cyp2c19-pm', [draftOrder('cyp2c19-pm', ...CLOPIDOGREL)])).toHaveLength(1);
+    // Something relevant changed: a new CYP2C19 result (intermediate metabolizer) supersedes the old one → raised again.
+    await storeCalls(s, 'feedback', { CYP2C19: '*1/*2' });
+    const again = await sign('feedback', [draftOrder('feedback', ...CLOPIDOGREL)]);
+    expect(again.map((c) => c.summary)).toEqual(['Avoid clopidogrel: CYP2C19 Intermediate Metabolizer']);
+    // The superseded poor-metabolizer Observation stays on file but no longer counts.
+    const phenotypes = (await s.fhir('GET', 'Observation?patient=feedback&code=http://loinc.org|53040-2')).body as unknown as Bundle;
+    expect(phenotypes.entry).toHaveLength(2);
   });
 
   it('feedback: an overridden drug–drug–gene card is raised again when the interacting drug changes', async () => {
@@ -319,9 +339,10 @@ describe(`CDS Hooks services on ${testDbKind}`, () => {
       expect(res.body.resourceType).toBe('OperationOutcome');
       expect(JSON.stringify(res.body)).toMatch(reason);
     }
-    // Prefetch is untrusted input: an Observation without a code is skipped, not a crash.
+    // Prefetch is untrusted input: an Observation without a code is refused with its location, neither read nor dropped.
     const odd = await s.request('POST', SIGN, { ...good, prefetch: { pgxPhenotypes: { resourceType: 'Bundle', type: 'searchset', entry: [{ resource: { resourceType: 'Observation', status: 'final' } }] } } });
-    expect(odd.status, odd.text).toBe(200);
+    expect(odd.status, odd.text).toBe(400);
+    expect(odd.text).toMatch(/prefetch\.pgxPhenotypes\.entry\[0\]\.resource.*code/);
     const select = await s.request('POST', SELECT, { ...good, hook: 'order-select' });
     expect(select.status).toBe(400);
     expect(select.text).toMatch(/selections/);
@@ -329,4 +350,48 @@ describe(`CDS Hooks services on ${testDbKind}`, () => {
     const lab = await s.request('POST', SIGN, { ...good, context: { ...ctx, draftOrders: { resourceType: 'Bundle', type: 'collection', entry: [{ resource: { resourceType: 'ServiceRequest', id: 'sr1', status: 'draft', intent: 'order', subject: { reference: 'Patient/cyp2c19-pm' }, code: { text: 'CBC' } } }] } } });
     expect(lab.body).toEqual({ cards: [] });
   });
+
+  it('every field of a real request replaced by a wrong JSON type → 200 or a 400 OperationOutcome, never a 5xx', async () => {
+    // Prefetch as a server returns it: one stored phenotype Observation and one active MedicationRequest.
+    const first = async (q: string) => {
+      const bundle = (await s.fhir('GET', q)).body as unknown as Bundle;
+      return { ...bundle, entry: bundle.entry!.slice(0, 1), link: [] };
+    };
+    const good = hookRequest('order-select', 'cyp2d6-nm', [draftOrder('cyp2d6-nm', ...CODEINE, { dose: { value: 30, unit: 'mg' } }), draftOrder('cyp2d6-nm', ...EFAVIRENZ)], {
+      prefetch: { pgxPhenotypes: await first('Observation?patient=cyp2d6-nm&code=http://loinc.org|53040-2&status=final'), activeMedicationRequests: await first('MedicationRequest?patient=cyp2d6-nm&status=active') },
+      fhirAuthorization: { access_token: 'opaque', token_type: 'Bearer', expires_in: 300, scope: 'patient/*.read', subject: 'ehr' },
+    });
+    // Every path to a value in the request (objects and arrays walked), each replaced in turn by each odd value.
+    const paths: (string | number)[][] = [];
+    const walk = (v: unknown, path: (string | number)[]) => {
+      paths.push(path);
+      if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
+      else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+    };
+    walk(good, []);
+    const odd: unknown[] = [null, 0, -1.5, '', 'x', true, [], {}, [null], { resourceType: 'Bundle' }];
+    const replaced = (path: (string | number)[], value: unknown): unknown => {
+      if (path.length === 0) return value;
+      const copy = structuredClone(good) as Record<string | number, unknown>;
+      let at = copy;
+      for (const key of path.slice(0, -1)) at = at[key] as Record<string | number, unknown>;
+      at[path.at(-1)!] = value;
+      return copy;
+    };
+    const statuses = new Map<number, number>();
+    // Each path gets null plus three other odd values in turn (all of them over the sweep), to keep it to ~1,000 calls.
+    for (const [n, path] of paths.entries()) {
+      for (const value of [null, ...[1, 2, 3].map((k) => odd[1 + ((n * 3 + k) % (odd.length - 1))])]) {
+        const body = replaced(path, value);
+        const res = await s.request('POST', SELECT, body);
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        expect([200, 400], `${path.join('.')} = ${JSON.stringify(value)}: ${res.status} ${res.text.slice(0, 300)}`).toContain(res.status);
+        if (res.status === 400) expect(res.body.resourceType).toBe('OperationOutcome');
+        else expect(Array.isArray((res.body as unknown as CardsResponse).cards)).toBe(true);
+      }
+    }
+    expect(paths.length).toBeGreaterThan(40);
+    expect(statuses.get(200)).toBeGreaterThan(0);
+    expect(statuses.get(400)).toBeGreaterThan(0);
+  }, 240_000);
 });

@@ -4,6 +4,7 @@
 import type { Bundle, MedicationRequest, MedicationStatement, Observation } from '@medplum/fhirtypes';
 import { FlauraError } from '../../errors.ts';
 import type { FhirStore } from '../../fhir/store/types.ts';
+import { validateResource } from '../../fhir/validation/index.ts';
 import type { GenePhenotype } from '../pgx/model.ts';
 import { FLAURA_PGX_CODES } from '../pgx/report/fhir.ts';
 import { CODES, LOINC, PGX_SUPERSEDED_BY_EXTENSION } from '../pgx/storage/conventions.ts';
@@ -109,6 +110,11 @@ function prefetched(request: HookRequest, key: string): Bundle | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'object' || (v as Bundle).resourceType !== 'Bundle') {
     throw new FlauraError('CDS_REQUEST_INVALID', 400, `prefetch.${key} must be the searchset Bundle of '${PREFETCH[key] ?? ''}'`, { type: 'invalid', expression: [`prefetch.${key}`] });
+  }
+  // Prefetch is untrusted: an invalid resource is refused with its location rather than read half-way or dropped.
+  const issues = validateResource(v, {}, `prefetch.${key}`).filter((x) => x.severity === 'error');
+  if (issues.length > 0) {
+    throw new FlauraError('CDS_REQUEST_INVALID', 400, `prefetch.${key} is not a valid FHIR R4 Bundle: ${issues.slice(0, 3).map((x) => x.diagnostics).join('; ')}`, { type: 'invalid', expression: [issues[0]!.expression] });
   }
   return v as Bundle;
 }

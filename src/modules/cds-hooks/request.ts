@@ -2,6 +2,7 @@
 // prefetch present or not). Anything else is a 400 with the reason, never a crash.
 import type { Bundle, MedicationRequest } from '@medplum/fhirtypes';
 import { FlauraError } from '../../errors.ts';
+import { validateResource } from '../../fhir/validation/index.ts';
 
 export interface FhirAuthorization {
   access_token: string;
@@ -50,6 +51,9 @@ function draftOrders(value: unknown): MedicationRequest[] {
     if (r.resourceType !== 'MedicationRequest') return; // other orders (ServiceRequest, ...) are not this service's business
     if (typeof r.id !== 'string' || !FHIR_ID.test(r.id)) bad(`context.draftOrders.entry[${i}]: a draft MedicationRequest needs an id (selections and suggestions refer to it)`, `context.draftOrders.entry[${i}].resource.id`);
     if (!isObject(r.medicationCodeableConcept) && !isObject(r.medicationReference)) bad(`context.draftOrders.entry[${i}]: MedicationRequest/${r.id as string} names no medication`, `context.draftOrders.entry[${i}].resource.medication[x]`);
+    // The rules read codings, dosages and references: a draft that is not a valid R4 MedicationRequest is refused here.
+    const issues = validateResource(r, { expectedType: 'MedicationRequest' }, `context.draftOrders.entry[${i}].resource`).filter((x) => x.severity === 'error');
+    if (issues.length > 0) bad(`not a valid FHIR R4 MedicationRequest: ${issues.slice(0, 3).map((x) => x.diagnostics).join('; ')}`, issues[0]!.expression);
     out.push(r as unknown as MedicationRequest);
   });
   return out;
