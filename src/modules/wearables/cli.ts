@@ -16,6 +16,7 @@ import type { WearablesDeps } from './service/deps.ts';
 import { processImport, type ProcessImportResult } from './service/process-import.ts';
 import { readDailySeries } from './storage/daily-series.ts';
 import { ingestImport, type ImportResult } from './storage/ingest.ts';
+import { readAlertSettings } from './service/alert-settings.ts';
 import { weeklySummary } from './summaries/weekly.ts';
 
 /** An opened EMR: what the commands need, and how to close it. */
@@ -182,8 +183,11 @@ export function registerWearablesCli(program: Command, options: WearablesCliOpti
         if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf))) throw new FlauraError('WEARABLES_BAD_DATE', 400, '--as-of must be a date YYYY-MM-DD');
         const catalog = loadMetricCatalog();
         const rules = loadAlertRules();
-        const daily = await withEmr(flags, ({ deps }) => readDailySeries(deps.db, catalog, { patientId: flags.patient, from: addDays(asOf, -400), to: asOf, timeZone: flags.timeZone }));
-        const alerts = evaluateAlerts({ patientId: flags.patient, daily, rules: applyOverrides(rules), baseline: rules.baseline, asOf });
+        const { daily, overrides } = await withEmr(flags, async ({ deps }) => ({
+          daily: await readDailySeries(deps.db, catalog, { patientId: flags.patient, from: addDays(asOf, -400), to: asOf, timeZone: flags.timeZone }),
+          overrides: (await readAlertSettings(deps.db, flags.patient)).overrides,
+        }));
+        const alerts = evaluateAlerts({ patientId: flags.patient, daily, rules: applyOverrides(rules, overrides), baseline: rules.baseline, asOf });
         const summary = weeklySummary({ daily, weekEnd: asOf, alerts });
         if (flags.json) out(JSON.stringify({ alerts, summary }, null, 2) + '\n');
         else out([...alerts.map((a) => `[${a.status}] ${a.title} since ${a.onset}${a.resolvedOn ? `, resolved ${a.resolvedOn}` : ''}`), '', summary.text, ''].join('\n'));

@@ -20,7 +20,14 @@ import { acknowledgeAlert, getAlert, INBOX_STATUSES, listAlerts, type InboxStatu
 import { actorOf, authorizeWearables, type WearablesAccess } from './service/authorize.ts';
 import { chartWithBaseline } from './service/chart.ts';
 import type { WearablesDeps } from './service/deps.ts';
-import { processImport } from './service/process-import.ts';
+import { patientRules, readAlertSettings, saveAlertSettings } from './service/alert-settings.ts';
+import { processImport, reevaluateAlerts } from './service/process-import.ts';
+import { addDays } from './baselines/baseline.ts';
+import { evaluateAlerts } from './alerts/evaluate.ts';
+import { applyOverrides } from './alerts/rules.ts';
+import { readDailySeries } from './storage/daily-series.ts';
+import { localDate } from './summaries/daily.ts';
+import { weeklySummary } from './summaries/weekly.ts';
 import { wearablesMigrations } from './storage/migrations.ts';
 import { patientTimeZone } from './storage/daily-values.ts';
 import { ingestImport, type ImportResult } from './storage/ingest.ts';
@@ -214,4 +221,76 @@ async function routes(app: FastifyInstance, ctx: WearablesContext): Promise<void
   });
 }
 
-export const wearablesModule: Module = { name: 'wearables', migrations: [...wearablesMigrations], routes };
+/** A JSON body that may arrive as text (the module's parser keeps JSON bodies as strings). */
+function jsonBody(body: unknown): unknown {
+  if (typeof body !== 'string') return body;
+  try {
+    return body.trim() ? JSON.parse(body) : {};
+  } catch (err) {
+    throw new FlauraError('WEARABLES_BAD_JSON', 400, `The body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+/** `YYYY-MM-DD` query value, or the patient's today. */
+function dayParam(value: unknown, today: string): string {
+  if (value === undefined) return today;
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) throw new FlauraError('WEARABLES_BAD_DATE', 400, 'weekEnd must be a date YYYY-MM-DD');
+  return value;
+}
+
+/** The per-patient alert thresholds and the patient's weekly summary. */
+async function settingsRoutes(app: FastifyInstance, ctx: WearablesContext): Promise<void> {
+  const catalog = loadMetricCatalog();
+  const rules = loadAlertRules();
+
+  /** `GET /wearables/alert-rules?patient=ID`: every rule as it applies to the patient (defaults, overrides, sources). */
+  app.get('/alert-rules', async (request) => {
+    const patientId = patientParam((request.query as Record<string, unknown>).patient);
+    await authorizeWearables(ctx, request.principal, 'read', patientId);
+    const settings = await readAlertSettings(ctx.db, patientId);
+    return { ...settings, baseline: rules.baseline, rules: patientRules(rules, settings.overrides) };
+  });
+
+  /**
+   * `PUT /wearables/alert-rules?patient=ID` `{ "overrides": { ruleId: { param: value, enabled? } }, "reason": "…" }`: a
+   * clinician sets the patient's thresholds (replacing earlier ones; `{}` restores the defaults); the patient's alerts
+   * are evaluated again at once, so a loosened threshold resolves and a tightened one raises.
+   */
+  app.put('/alert-rules', async (request) => {
+    const patientId = patientParam((request.query as Record<string, unknown>).patient);
+    await authorizeWearables(ctx, request.principal, 'configure', patientId);
+    const body = jsonBody(request.body) as { overrides?: unknown; reason?: unknown } | null;
+    const p = request.principal;
+    const now = new Date();
+    const settings = await saveAlertSettings(ctx.db, rules, { patientId, overrides: body?.overrides, reason: body?.reason, by: p?.fhirUser ?? p?.subject ?? 'operator', now });
+    const timeZone = await patientTimeZone(ctx.db, patientId);
+    const actor = actorOf(p, request);
+    const alerts = await reevaluateAlerts(depsOf(ctx), catalog, rules, { patientId, timeZone, asOf: localDate(now.getTime(), timeZone), now, overrides: settings.overrides, ...(actor ? { actor } : {}) });
+    return { ...settings, baseline: rules.baseline, rules: patientRules(rules, settings.overrides), alerts };
+  });
+
+  /**
+   * `GET /wearables/weekly-summary?patient=ID[&weekEnd=YYYY-MM-DD]`: the plain-language summary of the 7 days ending
+   * at weekEnd (default: the patient's today) against the four weeks before, from the same daily values and alerts.
+   */
+  app.get('/weekly-summary', async (request) => {
+    const q = request.query as Record<string, unknown>;
+    const patientId = patientParam(q.patient);
+    await authorizeWearables(ctx, request.principal, 'read', patientId);
+    const timeZone = await patientTimeZone(ctx.db, patientId);
+    const weekEnd = dayParam(q.weekEnd, localDate(Date.now(), timeZone));
+    const daily = await readDailySeries(ctx.db, catalog, { patientId, from: addDays(weekEnd, -400), to: weekEnd, timeZone });
+    const { overrides } = await readAlertSettings(ctx.db, patientId);
+    const alerts = evaluateAlerts({ patientId, daily, rules: applyOverrides(rules, overrides), baseline: rules.baseline, asOf: weekEnd });
+    return { patientId, weekStart: addDays(weekEnd, -6), weekEnd, ...weeklySummary({ daily, weekEnd, alerts }) };
+  });
+}
+
+export const wearablesModule: Module = {
+  name: 'wearables',
+  migrations: [...wearablesMigrations],
+  routes: async (app, ctx: WearablesContext) => {
+    await routes(app, ctx);
+    await settingsRoutes(app, ctx);
+  },
+};

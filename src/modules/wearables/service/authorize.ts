@@ -10,18 +10,21 @@ export interface WearablesAccess {
   access?: AccessControl;
 }
 
-export type WearablesAction = 'ingest' | 'import' | 'read' | 'acknowledge';
+export type WearablesAction = 'ingest' | 'import' | 'read' | 'acknowledge' | 'configure';
 
 const forbidden = (reason: string): FlauraError => new FlauraError('FORBIDDEN', 403, reason, { type: 'forbidden' });
 
 const STAFF: ReadonlySet<Role> = new Set(['admin', 'clinician', 'nurse', 'pharmacist', 'lab']);
 const ACKNOWLEDGERS: ReadonlySet<Role> = new Set(['admin', 'clinician', 'nurse']);
+/** Alert thresholds are a clinical decision: clinicians (and administrators) only. */
+const CONFIGURERS: ReadonlySet<Role> = new Set(['admin', 'clinician']);
 
 const POLICY_REQUEST: Record<WearablesAction, Omit<AccessRequest, 'patientId'>> = {
   ingest: { action: 'create', resourceType: 'Observation' },
   import: { action: 'create', resourceType: 'Observation' },
   read: { action: 'read', resourceType: 'Observation' },
   acknowledge: { action: 'update', resourceType: 'Flag' },
+  configure: { action: 'update', resourceType: 'Flag' },
 };
 
 /**
@@ -36,6 +39,7 @@ export async function authorizeWearables(ctx: WearablesAccess, principal: Princi
     if (!(principal.role === 'patient' || principal.role === 'device')) throw forbidden(`Samples are accepted from the patient or a device client for the patient, not a ${principal.role}`);
     if (principal.patientId !== patientId) throw forbidden(`This ${principal.role} token is bound to ${principal.patientId ? `Patient/${principal.patientId}` : 'no patient'}, not Patient/${patientId}`);
   }
+  if (action === 'configure' && !CONFIGURERS.has(principal.role)) throw forbidden(`Alert thresholds are set by a clinician, not a ${principal.role}`);
   if (ctx.access) {
     const decision = await ctx.access.decide(principal, { ...POLICY_REQUEST[action], ...(patientId ? { patientId } : {}) });
     if (!decision.allowed) throw forbidden(decision.reason);

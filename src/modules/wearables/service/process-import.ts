@@ -8,6 +8,7 @@ import type { RequestActor } from '../../../fhir/store/types.ts';
 import { readDailySeries } from '../storage/daily-series.ts';
 import type { ImportResult } from '../storage/ingest.ts';
 import { localDate } from '../summaries/daily.ts';
+import { readAlertSettings } from './alert-settings.ts';
 import { syncAlerts, type SyncAlertsResult } from './alert-store.ts';
 import type { WearablesDeps } from './deps.ts';
 import { publishDailySummaries, type PublishDailyResult } from './publish-daily.ts';
@@ -18,6 +19,7 @@ export interface ProcessImportOptions {
   importFormat: string;
   now: Date;
   actor?: RequestActor;
+  /** The patient's thresholds; read from the clinician's stored settings when absent. */
   overrides?: RuleOverrides;
 }
 
@@ -36,8 +38,17 @@ export async function processImport(deps: WearablesDeps, catalog: MetricCatalog,
   const from = localDate(Date.parse(result.window.from), o.timeZone);
   const to = addDays(localDate(Date.parse(result.window.to), o.timeZone), 1);
   const summaries = await publishDailySummaries(deps, catalog, { patientId: o.patientId, from, to, timeZone: o.timeZone, importId: result.importId, importFormat: o.importFormat, now: o.now, ...(o.actor ? { actor: o.actor } : {}) });
-  const daily = await readDailySeries(deps.db, catalog, { patientId: o.patientId, from: addDays(to, -400), to, timeZone: o.timeZone });
-  const alerts = evaluateAlerts({ patientId: o.patientId, daily, rules: applyOverrides(rules, o.overrides), baseline: rules.baseline, asOf: to });
-  const stored = await syncAlerts(deps, catalog, { patientId: o.patientId, alerts, now: o.now, ...(o.actor ? { actor: o.actor } : {}) });
-  return { days: { from, to }, summaries, alerts: stored };
+  const alerts = await reevaluateAlerts(deps, catalog, rules, { ...o, asOf: to });
+  return { days: { from, to }, summaries, alerts };
+}
+
+/**
+ * Evaluates the patient's alert rules over the 400 days up to `asOf` and stores what changed: after an import, and
+ * after a clinician changes the patient's thresholds.
+ */
+export async function reevaluateAlerts(deps: WearablesDeps, catalog: MetricCatalog, rules: AlertRuleSet, o: { patientId: string; timeZone: string; asOf: string; now: Date; actor?: RequestActor; overrides?: RuleOverrides }): Promise<SyncAlertsResult> {
+  const overrides = o.overrides ?? (await readAlertSettings(deps.db, o.patientId)).overrides;
+  const daily = await readDailySeries(deps.db, catalog, { patientId: o.patientId, from: addDays(o.asOf, -400), to: o.asOf, timeZone: o.timeZone });
+  const alerts = evaluateAlerts({ patientId: o.patientId, daily, rules: applyOverrides(rules, overrides), baseline: rules.baseline, asOf: o.asOf });
+  return syncAlerts(deps, catalog, { patientId: o.patientId, alerts, now: o.now, ...(o.actor ? { actor: o.actor } : {}) });
 }

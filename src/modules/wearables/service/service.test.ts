@@ -194,4 +194,65 @@ describe(`wearables services on ${testDbKind}`, () => {
     expect((await alertsOf('status=all', other)).map((a) => a.patientId)).toEqual(['p-rise']);
     expect((await s.request('GET', '/wearables/alerts?status=bogus')).status).toBe(400);
   }, 60_000);
+  it('lets a clinician tune one patient\'s alert thresholds, with a reason; later evaluations use them', async () => {
+    expect((await s.fhir('PUT', 'Patient/p-tuned', { resourceType: 'Patient', id: 'p-tuned', generalPractitioner: [{ reference: 'Practitioner/dr-a' }] })).status).toBe(201);
+    const put = (token: string, body: unknown, patient = 'p-tuned') => s.request('PUT', `/wearables/alert-rules?patient=${patient}`, body, { authorization: `Bearer ${token}` });
+    const clinician = await s.token({ role: 'clinician', fhirUser: 'Practitioner/dr-a' });
+    const nurse = await s.token({ role: 'nurse' });
+    const patient = await s.token({ role: 'patient', patientId: 'p-tuned' });
+    // COPD: SpO2 around 97 % is below this (hypothetical) patient's tuned target of 99 % on two days.
+    const tuned = { overrides: { 'low-spo2': { threshold: 99, consecutiveDays: 2 }, 'sleep-deficit': { enabled: false } }, reason: 'Target saturation agreed with the respiratory team' };
+    expect((await put(patient, tuned)).status).toBe(403);
+    expect((await put(nurse, tuned)).status).toBe(403);
+    const refused = [
+      { overrides: { 'no-such-rule': { delta: 1 } }, reason: 'x' },
+      { overrides: { 'low-spo2': { threshold: 'high' } }, reason: 'x' },
+      { overrides: { 'low-spo2': { tolerance: 3 } }, reason: 'x' },
+      { overrides: { 'low-spo2': { consecutiveDays: 0.5 } }, reason: 'x' },
+      { overrides: { 'low-spo2': { threshold: 99 } } },
+      { overrides: [] , reason: 'x' },
+    ];
+    for (const body of refused) {
+      const res = await put(clinician, body);
+      expect(res.status).toBe(400);
+      expect(res.body.resourceType).toBe('OperationOutcome');
+    }
+    const saved = await put(clinician, tuned);
+    expect(saved.status).toBe(200);
+    const view = saved.body as unknown as { reason: string; updatedBy: string; rules: { id: string; enabled: boolean; overridden: boolean; params: { threshold?: number }; defaults: { threshold?: number }; sources: unknown[] }[] };
+    expect(view).toMatchObject({ reason: tuned.reason, updatedBy: 'Practitioner/dr-a' });
+    const spo2 = view.rules.find((r) => r.id === 'low-spo2')!;
+    expect(spo2).toMatchObject({ enabled: true, overridden: true, params: { threshold: 99 }, defaults: { threshold: 94 } });
+    expect(spo2.sources.length).toBeGreaterThan(0);
+    expect(view.rules.find((r) => r.id === 'sleep-deficit')!.enabled).toBe(false);
+    expect(view.rules.find((r) => r.id === 'rhr-rise')!.overridden).toBe(false);
+    // The patient reads their own settings (and why); another patient may not.
+    expect((await s.request('GET', '/wearables/alert-rules?patient=p-tuned', undefined, { authorization: `Bearer ${patient}` })).body).toMatchObject({ reason: tuned.reason });
+    const other = await s.token({ role: 'patient', patientId: 'p-rise' });
+    expect((await s.request('GET', '/wearables/alert-rules?patient=p-tuned', undefined, { authorization: `Bearer ${other}` })).status).toBe(403);
+
+    // An import evaluates with the stored thresholds: the tuned SpO2 rule fires; with the defaults it would not.
+    await importProfile('p-tuned', { ...base, seed: 13, days: 30 });
+    const alerts = await alertsOf('status=all&patient=p-tuned');
+    expect(alerts.map((a) => a.ruleId)).toEqual(['low-spo2']);
+    expect(alerts[0]!.evidence.every((e) => e.value < 99)).toBe(true);
+    await importProfile('p-calm', { ...base, seed: 12, days: 90 });
+    expect(await alertsOf('status=all&patient=p-calm')).toEqual([]);
+  }, 120_000);
+
+  it('writes the patient\'s weekly summary in plain language from the same daily values', async () => {
+    const weekEnd = addDays(START, 89);
+    const get = (token: string, query: string) => s.request('GET', `/wearables/weekly-summary?${query}`, undefined, { authorization: `Bearer ${token}` });
+    const own = await s.token({ role: 'patient', patientId: 'p-calm' });
+    const res = await get(own, `patient=p-calm&weekEnd=${weekEnd}`);
+    expect(res.status).toBe(200);
+    const summary = res.body as unknown as { weekStart: string; weekEnd: string; lines: string[]; text: string };
+    expect(summary).toMatchObject({ weekStart: addDays(START, 83), weekEnd });
+    expect(summary.text).toMatch(/You slept 7 h( \d+ min)? a night on average, about the same as usual/);
+    expect(summary.lines.some((l) => /steps/.test(l))).toBe(true);
+    expect(summary.text).not.toMatch(/NaN|undefined/);
+    const other = await s.token({ role: 'patient', patientId: 'p-rise' });
+    expect((await get(other, `patient=p-calm&weekEnd=${weekEnd}`)).status).toBe(403);
+    expect((await get(own, 'patient=p-calm&weekEnd=last-week')).status).toBe(400);
+  });
 });

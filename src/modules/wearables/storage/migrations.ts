@@ -135,4 +135,16 @@ CREATE INDEX wearable_alert_inbox ON wearable_alert (status, patient_id, onset)`
     sql: `
 CREATE UNIQUE INDEX wearable_alert_flag ON wearable_alert (flag_id)`,
   },
+  {
+    // A clinician's per-patient alert thresholds: rule id → parameters; who changed them, when and why.
+    id: 'wearables/012-alert-settings',
+    sql: `
+CREATE TABLE wearable_alert_settings (
+  patient_id text PRIMARY KEY,
+  overrides jsonb NOT NULL,
+  reason text NOT NULL,
+  updated_by text NOT NULL,
+  updated_at timestamptz NOT NULL
+)`,
+  },
 ];
