@@ -103,7 +103,7 @@ function storeDeps(now?: () => Date): StoreDeps {
     appendEvents: (tx, events) => appendEvents(tx, events),
     search: (q, resourceType, params, options) => {
       const request = parseSearchRequest(resourceType, params, { lenient: options.lenient });
-      return executeSearch(q, request, { baseUrl: options.baseUrl, ...(options.compartment ? { compartment: options.compartment } : {}) });
+      return executeSearch(q, request, { baseUrl: options.baseUrl, ...(options.compartment ? { compartment: options.compartment } : {}), ...(options.open ? { open: options.open } : {}) });
     },
     findMatchingIds: (q, resourceType, query) => findMatchingIds(q, resourceType, query),
     ...(now ? { now } : {}),

@@ -394,6 +394,11 @@ describe(`FHIR REST on ${testDbKind}`, () => {
       expect((await s.fhir('GET', `Observation/${created.body.id}`)).body.valueCodeableConcept).toEqual({ text: 'CYP2C19 *2/*2' });
       const found = (await s.fhir('GET', `Observation?_id=${created.body.id}`)).body as unknown as Bundle;
       expect((found.entry?.[0]?.resource as { valueCodeableConcept?: unknown }).valueCodeableConcept).toEqual({ text: 'CYP2C19 *2/*2' });
+      // _elements subsets the resource, not its sealed form; modules searching the store directly get it opened too.
+      const subset = (await s.fhir('GET', `Observation?_id=${created.body.id}&_elements=valueCodeableConcept`)).body as unknown as Bundle;
+      expect((subset.entry?.[0]?.resource as { valueCodeableConcept?: unknown }).valueCodeableConcept).toEqual({ text: 'CYP2C19 *2/*2' });
+      const direct = await s.flaura.store.search('Observation', `_id=${created.body.id}`);
+      expect((direct.entry?.[0]?.resource as { valueCodeableConcept?: unknown }).valueCodeableConcept).toEqual({ text: 'CYP2C19 *2/*2' });
     });
   });
 

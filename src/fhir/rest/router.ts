@@ -175,9 +175,9 @@ export class FhirRouter {
 
   private search(q: Queryable, req: FhirRequest, resourceType: string | undefined, params: [string, string][], compartment?: { resourceType: 'Patient'; id: string }): Promise<Bundle> {
     const lenient = parsePrefer(req.headers.prefer).handling === 'lenient';
-    return this.ctx.store.deps
-      .search(q, resourceType, params, { baseUrl: req.baseUrl, lenient, ...(compartment ? { compartment } : {}) })
-      .then((bundle) => this.openEntries(bundle));
+    const reader = this.ctx.store.reader();
+    // Opened before `_elements`/`_summary` subset them (a subset of the sealed form would lose the content).
+    return this.ctx.store.deps.search(q, resourceType, params, { baseUrl: req.baseUrl, lenient, ...(compartment ? { compartment } : {}), open: (r) => reader.open(r) });
   }
 
   /** Search results come straight from storage: sensitive resources are decrypted here, in one place. */

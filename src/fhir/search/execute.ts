@@ -14,7 +14,12 @@ import type { IncludeRule, SearchRequest } from './types.ts';
 /** A fhir_resource row as searches read it. */
 export interface ResourceRow { rid: number; resource_type: string; id: string; version_id: number; content: Resource }
 
-export interface SearchOptions { baseUrl: string; compartment?: { resourceType: 'Patient'; id: string } }
+export interface SearchOptions {
+  baseUrl: string;
+  compartment?: { resourceType: 'Patient'; id: string };
+  /** Turns a stored resource into the resource (sensitive ones are stored encrypted); applied before `_elements`/`_summary`. */
+  open?: (stored: Resource) => Resource;
+}
 
 /** Includes and revincludes stop after this many resources (the spec lets servers limit them). */
 const MAX_INCLUDED = 1000;
@@ -203,9 +208,10 @@ export async function executeSearch(db: Queryable, request: SearchRequest, optio
   else if (request.total === 'estimate') bundle.total = await estimateMatches(db, request, options);
   else if (request.total !== 'none' && !page.cursor && !request.offset && !page.more) bundle.total = page.rows.length;
   const included = await resolveIncludes(db, request, page.rows);
+  const open = options.open ?? ((r: Resource) => r);
   const entry = (row: ResourceRow, mode: 'match' | 'include'): BundleEntry => ({
     fullUrl: `${options.baseUrl}/${row.resource_type}/${row.id}`,
-    resource: mode === 'match' ? subsetResource(row.content, request) : row.content,
+    resource: mode === 'match' ? subsetResource(open(row.content), request) : open(row.content),
     search: { mode },
   });
   bundle.entry = [...page.rows.map((r) => entry(r, 'match')), ...included.map((r) => entry(r, 'include')), ...(outcome ? [outcome] : [])];

@@ -21,7 +21,7 @@ export interface StoreDeps {
   writeIndex(tx: Queryable, items: readonly { rid: number; resource: Resource }[]): Promise<void>;
   deleteIndex(tx: Queryable, rid: number): Promise<void>;
   appendEvents(tx: Queryable, events: readonly StoreEvent[]): Promise<void>;
-  search(q: Queryable, resourceType: string | undefined, params: readonly [string, string][], options: { baseUrl: string; lenient?: boolean; compartment?: { resourceType: 'Patient'; id: string } }): Promise<Bundle>;
+  search(q: Queryable, resourceType: string | undefined, params: readonly [string, string][], options: { baseUrl: string; lenient?: boolean; compartment?: { resourceType: 'Patient'; id: string }; open?: (stored: Resource) => Resource }): Promise<Bundle>;
   findMatchingIds(q: Queryable, resourceType: string, query: string): Promise<{ rid: number; id: string; versionId: number }[]>;
   /** Encryption at rest of sensitive resources: the stored form, and back (see src/security/encryption). */
   sealer?: { seal(resource: Resource): Resource; open<T extends Resource>(stored: T): T };

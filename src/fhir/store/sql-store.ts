@@ -415,7 +415,8 @@ export class SqlFhirStore implements FhirStore {
 
   search(resourceType: string | undefined, query: string | URLSearchParams, options?: { baseUrl?: string }): Promise<Bundle> {
     const params = typeof query === 'string' ? new URLSearchParams(query) : query;
-    return this.deps.search(this.db, resourceType, [...params.entries()], { baseUrl: options?.baseUrl ?? this.baseUrl });
+    const reader = this.reader();
+    return this.deps.search(this.db, resourceType, [...params.entries()], { baseUrl: options?.baseUrl ?? this.baseUrl, open: (r) => reader.open(r) });
   }
 
   history(resourceType: string | undefined, id: string | undefined, options?: HistoryOptions): Promise<Bundle> {
