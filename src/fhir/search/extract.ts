@@ -1,7 +1,8 @@
 // Resource -> typed index rows: evaluates each parameter's compiled FHIRPath and flattens the element shapes.
 import type { Resource } from '@medplum/fhirtypes';
 import { compileExpression, getSearchParameters, topLevelElements, type Evaluator } from './registry.ts';
-import type { ParamType, SearchParamDef } from './types.ts';
+import { compileFastComposite, compileFastPath } from './fast-path.ts';
+import type { CompositeParamDef, ParamType, SearchParamDef } from './types.ts';
 import { toCanonical, UCUM_SYSTEM } from './ucum.ts';
 import { dateRange, normalizeString } from './values.ts';
 
@@ -151,8 +152,26 @@ function entriesOf(type: ParamType, value: unknown): (TokenEntry | StringEntry |
   }
 }
 
-interface Plan { def: SearchParamDef; evaluate: Evaluator; reads?: ReadonlySet<string>; components?: [Evaluator, Evaluator] }
+/** Component values per element a composite's expression reaches. */
+type CompositePairs = (resource: unknown) => [unknown[], unknown[]][];
+
+interface Plan { def: SearchParamDef; evaluate: Evaluator; reads?: ReadonlySet<string>; pairs?: CompositePairs }
 const plans = new Map<string, Plan[]>();
+
+/** A compiled expression: the direct evaluator when the expression is in its subset, else fhirpath.js. */
+function evaluatorFor(expression: string, resourceType: string): Evaluator {
+  return compileFastPath(expression, resourceType) ?? compileExpression(expression);
+}
+
+function compositePairs(def: CompositeParamDef, resourceType: string): CompositePairs {
+  const components = [def.components[0].expression, def.components[1].expression] as const;
+  const fast = compileFastComposite(def.expression, resourceType, components);
+  if (fast) return fast;
+  // fhirpath.js keeps typed nodes here, so that the components can resolve choice elements below them.
+  const nodes = compileExpression(def.expression, true);
+  const [first, second] = components.map((c) => compileExpression(c));
+  return (resource) => nodes(resource).map((node) => [first!(node), second!(node)]);
+}
 
 /** The indexable parameters of a type with their compiled expressions, built once per type. */
 function plansFor(resourceType: string): Plan[] {
@@ -164,9 +183,9 @@ function plansFor(resourceType: string): Plan[] {
       const reads = topLevelElements(def.expression, resourceType);
       list.push({
         def,
-        evaluate: compileExpression(def.expression, def.type === 'composite'),
+        evaluate: def.type === 'composite' ? () => [] : evaluatorFor(def.expression, resourceType),
         ...(reads ? { reads } : {}),
-        ...(def.type === 'composite' ? { components: [compileExpression(def.components[0].expression), compileExpression(def.components[1].expression)] as [Evaluator, Evaluator] } : {}),
+        ...(def.type === 'composite' ? { pairs: compositePairs(def, resourceType) } : {}),
       });
     }
     plans.set(resourceType, list);
@@ -190,9 +209,7 @@ export function extractIndexEntries(resource: Resource): IndexEntries {
   const out: IndexEntries = { token: [], string: [], date: [], number: [], quantity: [], reference: [], uri: [], composite: [] };
   for (const plan of plansFor(resource.resourceType)) {
     if (!mayHaveValues(resource as unknown as Obj, plan.reads)) continue;
-    const values = plan.evaluate(resource);
-    if (values.length === 0) continue;
-    addValues(out, plan, values);
+    addPlanValues(out, plan, resource);
   }
   return out;
 }
@@ -201,11 +218,11 @@ export function extractIndexEntries(resource: Resource): IndexEntries {
 export function extractParamEntries(resource: Resource, def: SearchParamDef): IndexEntries {
   const out: IndexEntries = { token: [], string: [], date: [], number: [], quantity: [], reference: [], uri: [], composite: [] };
   const plan = plansFor(resource.resourceType).find((p) => p.def.key === def.key);
-  if (plan) addValues(out, plan, plan.evaluate(resource));
+  if (plan) addPlanValues(out, plan, resource);
   return out;
 }
 
-function addValues(out: IndexEntries, plan: Plan, values: unknown[]): void {
+function addPlanValues(out: IndexEntries, plan: Plan, resource: Resource): void {
   const { def } = plan;
   const key = def.key;
   const seen = new Set<string>();
@@ -215,7 +232,16 @@ function addValues(out: IndexEntries, plan: Plan, values: unknown[]): void {
     seen.add(sig);
     list.push({ key, e });
   };
-  for (const value of values) {
+  if (def.type === 'composite') {
+    if (def.storage !== 'index') return;
+    for (const [firstValues, secondValues] of plan.pairs!(resource)) {
+      const firsts = firstValues.flatMap(tokenEntries);
+      const seconds = secondValues.flatMap((v) => entriesOf(def.components[1].type, v));
+      for (const first of firsts) for (const entry of seconds) push(out.composite, { first, second: { type: def.components[1].type, entry } });
+    }
+    return;
+  }
+  for (const value of plan.evaluate(resource)) {
     switch (def.type) {
       case 'token': for (const e of tokenEntries(value)) push(out.token, e); break;
       case 'string': for (const e of stringEntries(value)) push(out.string, e); break;
@@ -224,13 +250,6 @@ function addValues(out: IndexEntries, plan: Plan, values: unknown[]): void {
       case 'quantity': for (const e of quantityEntries(value)) push(out.quantity, e); break;
       case 'reference': for (const e of referenceEntries(value)) push(out.reference, e); break;
       case 'uri': if (typeof value === 'string') push(out.uri, { value }); break;
-      case 'composite': {
-        if (!plan.components || def.storage !== 'index') break;
-        const firsts = plan.components[0](value).flatMap(tokenEntries);
-        const seconds = plan.components[1](value).flatMap((v) => entriesOf(def.components[1].type, v));
-        for (const first of firsts) for (const entry of seconds) push(out.composite, { first, second: { type: def.components[1].type, entry } });
-        break;
-      }
     }
   }
 }
