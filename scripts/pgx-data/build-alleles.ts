@@ -6,8 +6,17 @@ import type { AlleleDefinition, AlleleIndex, GeneDefinition } from '../../src/mo
 
 const SOURCE = process.env.PGX_ALLELES_SOURCE ?? '/work/shared/reference/pgx/pharmcat/allele-definitions';
 const OUT = process.env.PGX_OUT_DIR ?? join(import.meta.dirname, '../../data/pgx/alleles');
-/** CYP2D6 needs structural variants and copy number, which a VCF matcher cannot call. */
-const SKIPPED: Record<string, string> = { CYP2D6: 'structural variants / copy number are out of scope of VCF matching' };
+const PHENOTYPES = process.env.PGX_PHENOTYPES_DIR ?? join(import.meta.dirname, '../../data/pgx/phenotypes');
+/**
+ * Genes called from a VCF only when the caller asks (`--cyp2d6-from-vcf`): CYP2D6 has structural alleles (the *5
+ * deletion, xN duplications, CYP2D7 hybrids) that SNV/indel genotypes cannot show, so its call always carries this warning.
+ */
+const OPT_IN: Record<string, { code: string; message: string }> = {
+  CYP2D6: {
+    code: 'CYP2D6_COPY_NUMBER_NOT_ASSESSED',
+    message: 'CYP2D6 was called from SNVs and indels only: copy number and structural alleles (the *5 deletion, duplications such as *1x2 or *2x2, CYP2D7 hybrids such as *13 and *68) were not assessed. A *5 carrier looks homozygous for the other allele, and a duplication raises the activity score; confirm with a copy-number test before acting on this call.',
+  },
+};
 
 /**
  * Genes whose phenotype comes from the lowest-function variants found when they cannot be paired (PharmCAT
@@ -21,6 +30,15 @@ interface SourceExemption {
   ignoredPositions: Array<{ position: number }>;
   ignoredAllelesLc: string[];
   unphasedDiplotypePriorities: Array<{ list: string[]; pick: string }>;
+}
+
+/**
+ * Alleles of the gene's phenotype table that have no SNV/indel definition (structural / copy-number alleles such
+ * as CYP2D6 *5 and *1x2): they cannot be called from a VCF; the build records them.
+ */
+function structuralAlleles(gene: string, defined: ReadonlySet<string>): string[] {
+  const table = JSON.parse(readFileSync(join(PHENOTYPES, `${gene}.json`), 'utf8')) as { alleles: Record<string, unknown> };
+  return Object.keys(table.alleles).filter((a) => !defined.has(a)).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 }
 
 /** The fields of a PharmCAT translation file the build reads. */
@@ -68,13 +86,16 @@ mkdirSync(OUT, { recursive: true });
 const exemptions = JSON.parse(readFileSync(join(SOURCE, 'exemptions.json'), 'utf8')) as Record<string, SourceExemption>;
 const files = readdirSync(SOURCE).filter((f) => f.endsWith('_translation.json')).sort();
 const genes: string[] = [];
+const optIn: AlleleIndex['optIn'] = [];
 const versions = new Set<string>();
 for (const f of files) {
   const src = JSON.parse(readFileSync(join(SOURCE, f), 'utf8')) as SourceFile;
-  if (SKIPPED[src.gene]) continue;
-  const def = convert(src, exemptions[src.gene]);
+  const warning = OPT_IN[src.gene];
+  const converted = convert(src, exemptions[src.gene]);
+  const def: GeneDefinition = warning ? { ...converted, callWarning: warning } : converted;
   versions.add(def.version);
-  genes.push(def.gene);
+  if (warning) optIn.push({ gene: def.gene, warning: warning.code, notCallable: structuralAlleles(def.gene, new Set(def.alleles.map((a) => a.name))) });
+  else genes.push(def.gene);
   writeFileSync(join(OUT, `${def.gene}.json`), JSON.stringify(def) + '\n');
 }
 const index: AlleleIndex = {
@@ -82,6 +103,6 @@ const index: AlleleIndex = {
   licence: 'PharmCAT repository MPL-2.0 @ 5431bf1187e50383df7e7db18ef67b36fc8b562e; content CPIC allele definitions (CC0 1.0) + PharmVar (cite PharmVar)',
   version: [...versions].sort().join(', '),
   genes,
-  skipped: Object.entries(SKIPPED).map(([gene, reason]) => ({ gene, reason })),
+  optIn,
 };
 writeFileSync(join(OUT, 'index.json'), JSON.stringify(index, null, 1) + '\n');

@@ -11,7 +11,9 @@ import { selfTestGene, type GeneSelfTest } from '../../src/modules/pgx/synthetic
 const { values } = parseArgs({ options: { genes: { type: 'string' }, every: { type: 'string', default: '1' }, out: { type: 'string', default: 'docs/methods/pgx-self-test.md' }, json: { type: 'string' }, examples: { type: 'string', default: '8' } } });
 const every = Number(values.every);
 const wanted = values.genes ? new Set(values.genes.split(',')) : undefined;
-const { index, genes } = loadAlleleDefinitions();
+const { index, genes: defaultGenes, optIn } = loadAlleleDefinitions();
+// Opt-in genes (CYP2D6, called from a VCF only on request) are tested the same way.
+const genes = [...defaultGenes, ...optIn];
 const results: GeneSelfTest[] = [];
 const started = performance.now();
 for (const def of genes.filter((g) => !wanted || wanted.has(g.gene))) {

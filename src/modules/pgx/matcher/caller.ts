@@ -2,7 +2,8 @@
 import type { VcfCaller } from '../pipeline.ts';
 import { readVcf } from '../vcf/reader.ts';
 import { readVcfCohort } from '../vcf/cohort.ts';
-import type { GeneCall } from '../model.ts';
+import { FlauraError } from '../../../errors.ts';
+import type { GeneCall, PgxWarning } from '../model.ts';
 import { covers, readBed, type AssayedRegions } from '../vcf/bed.ts';
 import type { VcfGenotype } from '../vcf/lines.ts';
 import { DEFAULT_ALLELES_DIR, loadAlleleDefinitions } from './definitions.ts';
@@ -10,29 +11,64 @@ import { matchGene } from './matcher.ts';
 import { positionKeys, prepareGene } from './prepare.ts';
 import type { PreparedGene } from './prepare.ts';
 
-/** Builds a VcfCaller over a definitions folder (default data/pgx/alleles); definitions are loaded and prepared once, on first use. */
+/** The prepared genes of one folder: those called from every VCF and the opt-in ones (CYP2D6). */
+interface Ready { version: string; prepared: PreparedGene[]; optIn: Map<string, { prepared: PreparedGene; warning?: PgxWarning }>; positions: Map<string, Set<string>> }
+
+function prepareFolder(dir: string): Ready {
+  const { index, genes, optIn } = loadAlleleDefinitions(dir);
+  return {
+    version: index.version,
+    prepared: genes.map(prepareGene),
+    optIn: new Map(optIn.map((d) => [d.gene, { prepared: prepareGene(d), ...(d.callWarning ? { warning: d.callWarning } : {}) }])),
+    positions: new Map(),
+  };
+}
+
+/**
+ * The genes to call: every default gene plus the requested opt-in ones (400 `PGX_OPT_IN_UNKNOWN` for a gene that is
+ * not opt-in in the data), with the set of positions the reader keeps (cached per combination).
+ */
+function genesFor(ready: Ready, optIn: readonly string[] | undefined): { genes: Array<{ prepared: PreparedGene; warning?: PgxWarning }>; positions: Set<string> } {
+  const wanted = [...new Set(optIn ?? [])].sort();
+  const unknown = wanted.filter((g) => !ready.optIn.has(g));
+  if (unknown.length > 0) throw new FlauraError('PGX_OPT_IN_UNKNOWN', 400, `${unknown.join(', ')}: not an opt-in gene of the allele definitions (opt-in genes: ${[...ready.optIn.keys()].join(', ') || 'none'})`);
+  const genes = [...ready.prepared.map((prepared) => ({ prepared })), ...wanted.map((g) => ready.optIn.get(g)!)];
+  const key = wanted.join(',');
+  let positions = ready.positions.get(key);
+  if (!positions) {
+    positions = positionKeys(genes.map((g) => g.prepared));
+    ready.positions.set(key, positions);
+  }
+  return { genes, positions };
+}
+
+/** An opt-in gene's call carries its data warning (CYP2D6: copy number not assessed). */
+function withCallWarning(call: GeneCall, warning: PgxWarning | undefined): GeneCall {
+  return warning ? { ...call, warnings: [warning, ...call.warnings] } : call;
+}
+
+/**
+ * Builds a VcfCaller over a definitions folder (default data/pgx/alleles); definitions are loaded and prepared once, on
+ * first use. Opt-in genes (CYP2D6) are called only when `options.optIn` names them.
+ */
 export function createVcfCaller(dir: string = DEFAULT_ALLELES_DIR): VcfCaller {
-  let ready: { version: string; prepared: PreparedGene[]; positions: Set<string> } | undefined;
+  let ready: Ready | undefined;
   return async (path, options) => {
-    if (!ready) {
-      const { index, genes } = loadAlleleDefinitions(dir);
-      const prepared = genes.map(prepareGene);
-      ready = { version: index.version, prepared, positions: positionKeys(prepared) };
-    }
-    const { version, prepared, positions } = ready;
+    ready ??= prepareFolder(dir);
+    const { genes, positions } = genesFor(ready, options.optIn);
     const regions = options.assayed ? await readBed(options.assayed) : undefined;
     const { sample, genotypes } = await readVcf(path, { positions, ...(options.sample ? { sample: options.sample } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
     return {
       sample,
-      calls: prepared.map((g) => {
-        if (!regions) return matchGene(g, genotypes, { allMatches: options.allMatches });
+      calls: genes.map(({ prepared: g, warning }) => {
+        if (!regions) return withCallWarning(matchGene(g, genotypes, { allMatches: options.allMatches }), warning);
         const { genotypes: filled, assumed } = assumeReference(g, genotypes, regions);
-        const call = matchGene(g, filled, { allMatches: options.allMatches });
+        const call = withCallWarning(matchGene(g, filled, { allMatches: options.allMatches }), warning);
         if (assumed.length === 0) return call;
         const w = { code: 'ASSUMED_REFERENCE', message: `${g.gene}: ${assumed.length} position(s) absent from the VCF were taken as reference because the BED file declares them assayed (${assumed.slice(0, 5).join(', ')}${assumed.length > 5 ? ', …' : ''}).` };
         return { ...call, assumedReference: true, warnings: [...call.warnings, w] };
       }),
-      alleleDefinitionsVersion: `PharmCAT allele definitions ${version}`,
+      alleleDefinitionsVersion: `PharmCAT allele definitions ${ready.version}`,
     };
   };
 }
@@ -59,12 +95,12 @@ function assumeReference(g: PreparedGene, genotypes: ReadonlyMap<string, VcfGeno
  * Calls every sample of a multi-sample VCF, reading the file once: per sample the matcher's calls for all genes.
  * Definitions are loaded once per folder.
  */
-export async function callVcfCohort(path: string, options: { samples?: readonly string[]; allMatches?: boolean; dir?: string; onProgress?: (bytesRead: number, totalBytes: number) => void } = {}): Promise<{ samples: string[]; calls: GeneCall[][]; alleleDefinitionsVersion: string }> {
-  const { index, genes } = loadAlleleDefinitions(options.dir ?? DEFAULT_ALLELES_DIR);
-  const prepared = genes.map(prepareGene);
-  const cohort = await readVcfCohort(path, { positions: positionKeys(prepared), ...(options.samples ? { samples: options.samples } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
-  const calls = cohort.genotypes.map((genotypes) => prepared.map((g) => matchGene(g, genotypes, { allMatches: options.allMatches === true })));
-  return { samples: cohort.samples, calls, alleleDefinitionsVersion: `PharmCAT allele definitions ${index.version}` };
+export async function callVcfCohort(path: string, options: { samples?: readonly string[]; allMatches?: boolean; optIn?: readonly string[]; dir?: string; onProgress?: (bytesRead: number, totalBytes: number) => void } = {}): Promise<{ samples: string[]; calls: GeneCall[][]; alleleDefinitionsVersion: string }> {
+  const ready = prepareFolder(options.dir ?? DEFAULT_ALLELES_DIR);
+  const { genes, positions } = genesFor(ready, options.optIn);
+  const cohort = await readVcfCohort(path, { positions, ...(options.samples ? { samples: options.samples } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  const calls = cohort.genotypes.map((genotypes) => genes.map(({ prepared: g, warning }) => withCallWarning(matchGene(g, genotypes, { allMatches: options.allMatches === true }), warning)));
+  return { samples: cohort.samples, calls, alleleDefinitionsVersion: `PharmCAT allele definitions ${ready.version}` };
 }
 
 /** The default caller (data/pgx/alleles). */

@@ -32,6 +32,8 @@ export interface GeneDefinition {
   requiredPositions?: number[];
   /** PharmCAT exemptions: when unphased top ties are exactly `list`, report `pick` (NAT2). */
   unphasedPriorities?: Array<{ list: string[]; pick: string }>;
+  /** Opt-in genes (CYP2D6): the warning every VCF call of the gene carries (copy number not assessed). */
+  callWarning?: { code: string; message: string };
 }
 
 /** data/pgx/alleles/index.json. */
@@ -39,23 +41,31 @@ export interface AlleleIndex {
   source: string;
   licence: string;
   version: string;
+  /** Genes called from every VCF. */
   genes: string[];
-  skipped: Array<{ gene: string; reason: string }>;
+  /**
+   * Genes called from a VCF only on request (CYP2D6, `--cyp2d6-from-vcf`): the warning code their calls carry and
+   * the phenotype-table alleles with no SNV/indel definition (structural / copy-number alleles) that cannot be called.
+   */
+  optIn: Array<{ gene: string; warning: string; notCallable: string[] }>;
 }
 
 /** The repository's data/pgx/alleles folder. */
 export const DEFAULT_ALLELES_DIR = join(import.meta.dirname, '../../../../data/pgx/alleles');
 
-const cache = new Map<string, { index: AlleleIndex; genes: GeneDefinition[] }>();
+/** A folder's definitions: `genes` are called from every VCF, `optIn` only on request. */
+export interface LoadedDefinitions { index: AlleleIndex; genes: GeneDefinition[]; optIn: GeneDefinition[] }
+
+const cache = new Map<string, LoadedDefinitions>();
 
 /** Loads every gene definition of a folder, once per folder (throws 500 PGX_ALLELES_MISSING when absent). */
-export function loadAlleleDefinitions(dir: string = DEFAULT_ALLELES_DIR): { index: AlleleIndex; genes: GeneDefinition[] } {
+export function loadAlleleDefinitions(dir: string = DEFAULT_ALLELES_DIR): LoadedDefinitions {
   const hit = cache.get(dir);
   if (hit) return hit;
   try {
     const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as AlleleIndex;
-    const genes = index.genes.map((g) => JSON.parse(readFileSync(join(dir, `${g}.json`), 'utf8')) as GeneDefinition);
-    const loaded = { index, genes };
+    const read = (g: string) => JSON.parse(readFileSync(join(dir, `${g}.json`), 'utf8')) as GeneDefinition;
+    const loaded = { index, genes: index.genes.map(read), optIn: (index.optIn ?? []).map((o) => read(o.gene)) };
     cache.set(dir, loaded);
     return loaded;
   } catch (err) {

@@ -61,6 +61,12 @@ function base(ctx: Ctx, profile: string | undefined): Pick<Observation, 'meta' |
   return { ...(profile ? { meta: { profile: [`${IG}/${profile}`] } } : {}), status: 'final', category: LAB, issued: ctx.generatedAt, ...(ctx.subject ? { subject: ctx.subject } : {}) };
 }
 
+/** Ties and the call's warnings (e.g. CYP2D6 copy number not assessed) travel with the genotype as notes. */
+function genotypeNotes(g: GeneResult): Pick<Observation, 'note'> {
+  const notes = [...(g.call.diplotypes.length > 1 ? [`One of ${g.call.diplotypes.length} equally likely diplotypes.`] : []), ...g.call.warnings.map((w) => `${w.code}: ${w.message}`)];
+  return notes.length > 0 ? { note: notes.map((text) => ({ text })) } : {};
+}
+
 function genotypeObservations(ctx: Ctx, g: GeneResult, inputs: Ref[]): Map<string, string> {
   const out = new Map<string, string>();
   g.call.diplotypes.forEach((d, i) => {
@@ -72,7 +78,7 @@ function genotypeObservations(ctx: Ctx, g: GeneResult, inputs: Ref[]): Map<strin
       method: sourceMethod(g.call.source),
       component: [geneStudied(g.gene, ctx.hgnc)],
       derivedFrom: inputs,
-      ...(g.call.diplotypes.length > 1 ? { note: [{ text: `One of ${g.call.diplotypes.length} equally likely diplotypes.` }] } : {}),
+      ...genotypeNotes(g),
     });
     out.set(d.name, url);
   });

@@ -13,6 +13,8 @@ export interface PatientTemplates {
   affects: string;
   drug: Record<DoseAdjustment['kind'] | 'other', string>;
   tellOthers: string;
+  /** Plain-language notes per call warning code (e.g. CYP2D6 called from a VCF: copy number not assessed). */
+  callWarnings?: Record<string, string>;
 }
 
 /** The explanation, as sections a renderer (or a patient portal) can lay out. */
@@ -55,7 +57,8 @@ export function patientExplanation(result: PgxResult, templates: PatientTemplate
     const meanings = [...new Set(shown.map((p) => fill(phenotypeRules.find((r) => r.re.test(p.phenotype) || r.re.test(p.lookupKey))?.text ?? templates.defaultPhenotype, { allele: p.lookupKey.split(' ')[0] ?? '' })))];
     const drugs = affected.filter((x) => x.drug.recommendations.some((m) => g.gene in m.lookupKey)).map((x) => x.drug.drug);
     const affects = drugs.length > 0 ? ` ${templates.affects}` : '';
-    return { gene: g.gene, result: [...new Set(shown.map((p) => p.phenotype))].join(' or '), text: `${templates.genes[g.gene] ?? templates.defaultGene} ${meanings.join(' ')}${affects}`, medicines: drugs };
+    const caveats = [...new Set(g.call.warnings.flatMap((w) => templates.callWarnings?.[w.code] ?? []))].map((t) => ` ${t}`).join('');
+    return { gene: g.gene, result: [...new Set(shown.map((p) => p.phenotype))].join(' or '), text: `${templates.genes[g.gene] ?? templates.defaultGene} ${meanings.join(' ')}${caveats}${affects}`, medicines: drugs };
   });
   const medicines = affected.map((x) => ({ drug: x.drug.drug, text: templates.drug[x.kind] }));
   return { genes, medicines, tellOthers: templates.tellOthers };
