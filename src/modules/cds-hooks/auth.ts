@@ -97,11 +97,16 @@ export async function authenticateCaller(db: Queryable, flaura: { authenticate(h
   if (!m?.[1]) unauthorized('a Bearer token is required: a CDS client JWT (CDS Hooks 2.0) or a Flaura access token');
   const token = m[1];
   let iss: string | undefined;
+  let typ: string | undefined;
   try {
     iss = decodeJwt(token).iss;
+    typ = decodeProtectedHeader(token).typ;
   } catch {
     unauthorized('the bearer token is not a JWT');
   }
+  // Flaura access tokens are typed `at+jwt` (RFC 9068); CDS client JWTs are plain `JWT`s, so the registry lookup is
+  // skipped for Flaura's own tokens (a client JWT typed at+jwt is then checked, and refused, as a Flaura token).
+  if (typ && /^(application\/)?at\+jwt$/i.test(typ)) return { kind: 'flaura', principal: await flaura.authenticate(header) };
   const client = iss ? await findClient(db, iss) : undefined;
   if (client) return verifyClientJwt(db, token, client, serviceUrl, config);
   return { kind: 'flaura', principal: await flaura.authenticate(header) };

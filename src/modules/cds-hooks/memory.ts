@@ -28,25 +28,10 @@ export async function claimTestSuggestion(db: Queryable, patientId: string, gene
   return rows.map((r) => r.gene);
 }
 
-/** The override and test-suggestion memory of a patient, read once per call (start it alongside the patient data). */
+/** The override and test-suggestion memory of a patient, read once per call (with the event tail: context-cache.ts). */
 export interface PatientMemory {
   overridden: Set<string>;
   testsSuggested: Set<string>;
-}
-
-/** One query: the overridden issues (`drug \0 issue key`) and the genes whose test was suggested. */
-export async function loadMemory(db: Queryable, patientId: string): Promise<PatientMemory> {
-  const { rows } = await db.query<{ kind: string; a: string; b: string }>(
-    `SELECT 'o' AS kind, drug AS a, issue_key AS b FROM cds_decision WHERE patient_id = $1 AND outcome = 'overridden'
-     UNION ALL SELECT 't', gene, '' FROM cds_test_suggested WHERE patient_id = $1`,
-    [patientId],
-  );
-  const memory: PatientMemory = { overridden: new Set(), testsSuggested: new Set() };
-  for (const r of rows) {
-    if (r.kind === 'o') memory.overridden.add(`${r.a}\u0000${r.b}`);
-    else memory.testsSuggested.add(r.a);
-  }
-  return memory;
 }
 
 type CardRow = [string, string, string, string, string, string, string, string, string];

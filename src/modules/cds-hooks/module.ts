@@ -8,9 +8,10 @@ import { authenticateCaller, checkAdmin, checkPatientAccess, registerClient, typ
 import { loadCdsConfig, type CdsConfig } from './config.ts';
 import { evaluate } from './engine.ts';
 import { recordFeedback } from './feedback.ts';
-import { CardRecorder, loadMemory } from './memory.ts';
+import { PatientContextCache } from './context-cache.ts';
+import { CardRecorder, type PatientMemory } from './memory.ts';
 import { cdsMigrations } from './migrations.ts';
-import { loadPatientData, PREFETCH, remoteFetcher, storeFetcher, type Fetcher } from './patient-data.ts';
+import { loadPatientData, nothingPrefetched, ownersOf, PREFETCH, remoteFetcher, storeFetcher, type Fetcher, type PatientData } from './patient-data.ts';
 import { parseHookRequest } from './request.ts';
 import { drugExplanation } from './rules/patient-words.ts';
 
@@ -56,6 +57,8 @@ async function routes(app: FastifyInstance, ctx: ModuleContext): Promise<void> {
   const custom = { config: { auth: 'custom' as const } };
   const recorder = new CardRecorder(ctx.db, (err) => ctx.log.error({ err }, 'CDS card records could not be written'));
   app.addHook('onClose', async () => recorder.flush());
+  const store = storeFetcher(ctx.store);
+  const contexts = new PatientContextCache(ctx.db, (changed) => ownersOf(store, changed));
   const authenticate = (request: FastifyRequest, id: string) => authenticateCaller(ctx.db, ctx.auth, request.headers.authorization, serviceUrl(ctx, request, id), config);
 
   /** Discovery (CDS Hooks 2.0 §Discovery): public, lists no patient data. */
@@ -68,8 +71,20 @@ async function routes(app: FastifyInstance, ctx: ModuleContext): Promise<void> {
       const caller = await authenticate(request, service.id);
       const hook = parseHookRequest(request.body, service.hook);
       checkPatientAccess(caller, hook.patientId);
-      // The module's own memory is read while the patient data is fetched.
-      const [patient, memory] = await Promise.all([loadPatientData(hook, fetcherFor(ctx, caller, hook, config)), loadMemory(ctx.db, hook.patientId)]);
+      let patient: PatientData;
+      let memory: PatientMemory;
+      if (caller.kind === 'flaura' && nothingPrefetched(hook)) {
+        // Flaura's own store: the patient's context comes from the cache while no change of theirs was committed.
+        const start = await contexts.start(hook.patientId);
+        memory = start.memory;
+        patient = start.cached ?? (await loadPatientData(hook, store));
+        if (!start.cached) contexts.put(hook.patientId, start.seq, patient, patient.resources);
+      } else {
+        // Prefetch or the client's FHIR server: read alongside the module's own memory, not cached.
+        const [data, start] = await Promise.all([loadPatientData(hook, fetcherFor(ctx, caller, hook, config)), contexts.start(hook.patientId)]);
+        patient = data;
+        memory = start.memory;
+      }
       const root = serviceUrl(ctx, request, service.id).replace(/\/cds-services\/.*$/, '');
       const cards = await evaluate(ctx.db, recorder, { serviceId: service.id, request: hook, patient, config, explanationUrl: (drug) => `${root}/cds-services/explanations/${encodeURIComponent(drug)}` }, memory);
       return { cards };

@@ -27,6 +27,8 @@ export interface PatientData {
   medications: MedicationUse[];
   /** Which data came from the prefetch and which had to be fetched (for the tests and the logs). */
   fetched: string[];
+  /** `Type/id` of every resource the data was read from (the cache drops the patient when one of them changes). */
+  resources: string[];
 }
 
 /** Where to fetch what the prefetch lacked. */
@@ -135,5 +137,37 @@ export async function loadPatientData(request: HookRequest, fetcher: Fetcher): P
     ...resources<MedicationRequest>(requests, 'MedicationRequest').filter((m) => m.status === 'active').map((m) => medicationUse(m, 'active-request')),
     ...resources<MedicationStatement>(statements, 'MedicationStatement').filter((m) => m.status === 'active').map((m) => medicationUse(m, 'active-statement')),
   ];
-  return { phenotypes, testedGenes: tested, medications, fetched };
+  const read = [pgx, requests, statements].flatMap((b) => (b.entry ?? []).flatMap((e) => (e.resource?.id ? [`${e.resource.resourceType}/${e.resource.id}`] : [])));
+  return { phenotypes, testedGenes: tested, medications, fetched, resources: read };
 }
+
+/** Whether the request leaves every prefetch key to be read from the store (then its context may come from the cache). */
+export function nothingPrefetched(request: HookRequest): boolean {
+  return Object.keys(PREFETCH).every((key) => request.prefetch[key] === undefined || request.prefetch[key] === null);
+}
+
+/**
+ * The patients that changed resources now belong to (for the context cache): one `_id` search per type and 100 ids;
+ * Observations only when they are phenotype results, the only ones a context is built from.
+ */
+export async function ownersOf(fetcher: Fetcher, changed: readonly { type: string; id: string }[]): Promise<string[]> {
+  const ids = new Map<string, Set<string>>();
+  for (const c of changed) if (FHIR_ID.test(c.id)) ids.set(c.type, (ids.get(c.type) ?? new Set()).add(c.id));
+  const owners = new Set<string>();
+  for (const [type, set] of ids) {
+    const list = [...set];
+    for (let i = 0; i < list.length; i += 100) {
+      const chunk = list.slice(i, i + 100).join(',');
+      const filter = type === 'Observation' ? `&code=${LOINC}|${CODES.phenotype}` : '';
+      const bundle = await fetcher(`${type}?_id=${chunk}${filter}&_count=1000`);
+      for (const e of bundle.entry ?? []) {
+        const subject = (e.resource as { subject?: { reference?: string } } | undefined)?.subject?.reference;
+        const m = subject ? /^(?:.*\/)?Patient\/([^/]+)$/.exec(subject) : null;
+        if (m?.[1]) owners.add(m[1]);
+      }
+    }
+  }
+  return [...owners];
+}
+
+const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
