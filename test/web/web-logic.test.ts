@@ -5,7 +5,7 @@ import type { AuditEvent, Consent, MedicationRequest } from '@medplum/fhirtypes'
 import { applySuggestion, bySeverity, draftFor } from '../../web/src/logic/orders.ts';
 import { consentFor, consentMatches, isShared } from '../../web/src/logic/consent.ts';
 import { dataClasses, purposes } from '../../web/src/data/sharing.ts';
-import { isBreakGlass, auditWho, auditWhat } from '../../web/src/logic/audit.ts';
+import { isBreakGlass, auditPurpose, auditRefusal, auditWho, auditWhat, groupAuditEvents } from '../../web/src/logic/audit.ts';
 import { align, readChart } from '../../web/src/logic/chart.ts';
 import { dataVersionText, toPgxSummary, type PgxSummaryResponse } from '../../web/src/logic/pgx.ts';
 import { explainForPatient, phenotypeTone } from '../../web/src/components/pgxWords.ts';
@@ -109,7 +109,32 @@ describe('access log', () => {
     expect(isBreakGlass({ ...base, purposeOfEvent: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'ETREAT' }] }] })).toBe(true);
     expect(isBreakGlass({ ...base, subtype: [{ code: 'break-glass' }] })).toBe(true);
     expect(auditWho(base)).toBe('Dr Ana Lima');
-    expect(auditWhat(base)).toBe('viewed Observation');
+    expect(auditWho({ ...base, agent: [{ requestor: true, who: { reference: 'Practitioner/p1' } }] }, new Map([['Practitioner/p1', 'Rudo Ndlovu']]))).toBe('Rudo Ndlovu');
+    expect(auditWho({ ...base, agent: [{ requestor: true, who: { reference: 'Practitioner/p1' } }] })).toBe('Practitioner/p1');
+    expect(auditWhat(base)).toBe('viewed results and measurements');
+  });
+
+  it('says what in plain words: a module read names its resource type, the grant itself reads as a request', () => {
+    const patientOnly = { ...base, entity: [{ what: { reference: 'Patient/demo-maria' } }] };
+    expect(auditWhat(patientOnly)).toBe('viewed your record');
+    expect(auditWhat({ ...patientOnly, subtype: [{ code: 'module.read.DiagnosticReport' }] })).toBe('viewed test reports');
+    expect(auditWhat({ ...patientOnly, action: 'E', subtype: [{ code: 'break-the-glass' }] })).toBe('asked for emergency access to your record');
+    expect(auditPurpose({ ...base, purposeOfEvent: [{ coding: [{ code: 'ETREAT' }] }] })).toBe('emergency treatment');
+    expect(auditRefusal(base)).toBeUndefined();
+    expect(auditRefusal({ ...base, outcome: '4', outcomeDesc: 'Consent/c1 of Patient/p denies this access' })).toBe('refused: your sharing choices withhold this');
+    expect(auditRefusal({ ...base, outcome: '4', outcomeDesc: "role 'lab' may not 'r' Consent" })).toBe("refused: role 'lab' may not 'r' Consent");
+  });
+
+  it('shows consecutive identical entries once with a count, and keeps different ones apart', () => {
+    const at = (recorded: string, extra: Partial<AuditEvent> = {}): AuditEvent => ({ ...base, recorded, ...extra });
+    const rows = groupAuditEvents([
+      at('2026-01-01T10:00:40Z'),
+      at('2026-01-01T10:00:10Z'),
+      at('2026-01-01T10:00:05Z', { purposeOfEvent: [{ coding: [{ code: 'ETREAT' }] }] }),
+      at('2026-01-01T09:59:59Z'),
+      at('2026-01-01T09:59:30Z'),
+    ]);
+    expect(rows.map((r) => r.count)).toEqual([2, 1, 2]);
   });
 });
 

@@ -21,6 +21,16 @@ async function shoot(page: Page, name: string): Promise<void> {
   await page.setViewportSize(viewports.desktop);
 }
 
+/** Presses Tab until the focused element's accessible text is `name` (keyboard-only use); fails after `max` presses. */
+async function tabTo(page: Page, name: string, max = 12): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const focused = (await page.evaluate('(document.activeElement?.getAttribute("aria-label") ?? document.activeElement?.textContent ?? "").trim()')) as string;
+    if (focused === name) return;
+  }
+  throw new Error(`"${name}" is not reachable with the Tab key`);
+}
+
 async function expectAccessible(page: Page, what: string): Promise<void> {
   const violations = await axeViolations(page);
   expect(violations, `${what}: ${JSON.stringify(violations, null, 1)}`).toEqual([]);
@@ -100,12 +110,17 @@ describe.skipIf(testDbKind === 'postgres')('web app (Chromium)', () => {
 
     it('the chart’s PGx panel shows her CYP2C19 poor-metabolizer result, with the evidence one click away', async () => {
       const page = clinician;
-      await page.getByRole('tab', { name: 'Genomics' }).click();
+      // By keyboard: arrow along the chart's tabs, Enter opens one; Enter on a disclosure opens the evidence.
+      await page.getByRole('tab', { name: 'Overview' }).focus();
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.getByRole('tab', { name: 'Genomics' }).getAttribute('aria-selected')).toBe('true');
       const card = page.locator('article[data-gene="CYP2C19"]');
       await card.waitFor();
       expect(await card.textContent()).toMatch(/\*2\/\*2.*Poor Metabolizer/);
       expect(await card.textContent()).toContain('clopidogrel');
-      await card.getByText('Evidence for CYP2C19').click();
+      await card.locator('summary', { hasText: 'Evidence for CYP2C19' }).focus();
+      await page.keyboard.press('Enter');
       await card.getByText(/DiagnosticReport\//).waitFor();
       await expectAccessible(page, 'PGx panel');
       await shoot(page, 'pgx-panel');
@@ -274,11 +289,16 @@ describe.skipIf(testDbKind === 'postgres')('web app (Chromium)', () => {
       expect(await page.locator('article[data-gene]').count()).toBe(0);
       await shoot(page, 'pgx-withheld');
 
-      await breakGlass.click();
+      // By keyboard: Enter opens the dialog with the focus inside it, Tab reaches the button, Enter sends.
+      await breakGlass.focus();
+      await page.keyboard.press('Enter');
       const dialog = page.getByRole('dialog', { name: 'Emergency access' });
-      await dialog.getByLabel('Clinical reason').fill('Acute coronary syndrome: choosing antiplatelet therapy now');
+      await dialog.waitFor();
       await expectAccessible(page, 'break-the-glass dialog');
-      await dialog.getByRole('button', { name: 'Open the record' }).click();
+      await page.keyboard.type('Acute coronary syndrome: choosing antiplatelet therapy now');
+      expect(await dialog.getByLabel('Clinical reason').inputValue()).toBe('Acute coronary syndrome: choosing antiplatelet therapy now');
+      await tabTo(page, 'Open the record');
+      await page.keyboard.press('Enter');
       await page.locator('article[data-gene="CYP2C19"]').waitFor();
     });
 
@@ -288,12 +308,27 @@ describe.skipIf(testDbKind === 'postgres')('web app (Chromium)', () => {
       await page.getByRole('heading', { name: 'Access log', level: 1 }).waitFor();
       // The grant itself, with the reason the clinician gave, and the emergency reads that followed it.
       const grant = page.locator('.row-btg', { hasText: 'Reason given:' });
+      // The audit trail is written a moment after the access (batched): refresh as a user would until it shows.
+      for (let i = 0; i < 10 && (await grant.count()) === 0; i++) {
+        await page.waitForTimeout(500);
+        await page.getByRole('button', { name: 'Refresh' }).click();
+        await page.locator('.access-log, .state-empty').first().waitFor();
+      }
       await grant.first().waitFor();
       expect(await grant.first().textContent()).toContain('Emergency access');
       expect(await grant.first().textContent()).toContain('Reason given: Acute coronary syndrome: choosing antiplatelet therapy now');
-      expect(await page.locator('.row-btg', { hasText: /Practitioner\/demo-clinician viewed/ }).count()).toBeGreaterThan(0);
+      expect(await grant.first().textContent()).toContain('Rudo Ndlovu asked for emergency access to your record');
+      const reads = page.locator('.row-btg', { hasText: 'Rudo Ndlovu viewed test reports' });
+      expect(await reads.count()).toBeGreaterThan(0);
+      expect(await reads.first().textContent()).toContain('for emergency treatment');
+      // Before the glass was broken, the withheld read shows as refused by her sharing choices.
+      expect(await page.getByText('refused: your sharing choices withhold this').count()).toBeGreaterThan(0);
       await expectAccessible(page, 'access log');
       await shoot(page, 'portal-access-log');
+      // Her own activity is hidden until she asks for it.
+      expect(await page.locator('.access-log strong', { hasText: /^You$/ }).count()).toBe(0);
+      await page.getByLabel('Include my own activity').check();
+      await page.locator('.access-log strong', { hasText: /^You$/ }).first().waitFor();
     });
     it('staff import a genomic result (VCF) for a patient, with progress and a summary', async () => {
       const page = clinician;
