@@ -111,10 +111,13 @@ describe.skipIf(testDbKind === 'postgres')('web app (Chromium)', () => {
     it('the chart’s PGx panel shows her CYP2C19 poor-metabolizer result, with the evidence one click away', async () => {
       const page = clinician;
       // By keyboard: arrow along the chart's tabs, Enter opens one; Enter on a disclosure opens the evidence.
+      const focusedText = () => page.evaluate('document.activeElement?.textContent ?? ""') as Promise<string>;
       await page.getByRole('tab', { name: 'Overview' }).focus();
+      await expect.poll(focusedText).toBe('Overview');
       await page.keyboard.press('ArrowRight');
+      await expect.poll(focusedText).toBe('Genomics');
       await page.keyboard.press('Enter');
-      await expect.poll(() => page.getByRole('tab', { name: 'Genomics' }).getAttribute('aria-selected')).toBe('true');
+      await expect.poll(() => page.getByRole('tab', { name: 'Genomics' }).getAttribute('aria-selected'), { timeout: 10_000 }).toBe('true');
       const card = page.locator('article[data-gene="CYP2C19"]');
       await card.waitFor();
       expect(await card.textContent()).toMatch(/\*2\/\*2.*Poor Metabolizer/);
@@ -287,6 +290,7 @@ describe.skipIf(testDbKind === 'postgres')('web app (Chromium)', () => {
       const breakGlass = page.getByRole('button', { name: 'Break the glass…' });
       await breakGlass.waitFor();
       expect(await page.locator('article[data-gene]').count()).toBe(0);
+      await page.getByText('The patient has chosen not to share genetic results with the care team.').waitFor();
       await shoot(page, 'pgx-withheld');
 
       // By keyboard: Enter opens the dialog with the focus inside it, Tab reaches the button, Enter sends.
@@ -300,6 +304,8 @@ describe.skipIf(testDbKind === 'postgres')('web app (Chromium)', () => {
       await tabTo(page, 'Open the record');
       await page.keyboard.press('Enter');
       await page.locator('article[data-gene="CYP2C19"]').waitFor();
+      expect(await page.getByRole('status').filter({ hasText: 'Opened under emergency access until' }).count()).toBe(1);
+      await expectAccessible(page, 'PGx panel under emergency access');
     });
 
     it('the patient sees the break-the-glass access in her access log', async () => {

@@ -11,7 +11,7 @@ interface BreakGlassResponse {
   expires_in?: number;
 }
 
-export function BreakGlassButton({ patientId, onGranted }: { patientId: string; onGranted: () => void }) {
+export function BreakGlassButton({ patientId, onGranted }: { patientId: string; onGranted: (expiresAt?: string) => void }) {
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string>();
@@ -30,7 +30,7 @@ export function BreakGlassButton({ patientId, onGranted }: { patientId: string; 
       const session = loadSession();
       if (res?.access_token && session) saveSession({ ...session, accessToken: res.access_token, expiresAt: Date.now() + (res.expires_in ?? 900) * 1000 });
       setOpen(false);
-      onGranted();
+      onGranted(res?.expiresAt);
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
     } finally {

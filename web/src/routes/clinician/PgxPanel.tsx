@@ -127,16 +127,23 @@ function GeneCard({ g }: { g: PgxGeneResult }) {
 
 export default function PgxPanel({ patientId }: { patientId: string }) {
   const [load, retry] = useLoad(() => pgxSummary(patientId), [patientId]);
+  const [emergencyUntil, setEmergencyUntil] = useState<string>();
+  const granted = (expiresAt?: string) => {
+    setEmergencyUntil(expiresAt ?? '');
+    retry();
+  };
   if (load.status === 'loading') return <Loading label="Loading pharmacogenomic results" />;
   if (load.status === 'error') {
     const hidden = load.error instanceof ApiError && (load.error.status === 403 || load.error.status === 404);
     if (!hidden) return <ErrorState error={load.error} onRetry={retry} />;
+    const byConsent = /Consent\//.test(load.error.message);
     return (
       <section className="card notice" aria-labelledby="pgx-hidden">
         <h2 id="pgx-hidden">Genomic results are not available to you</h2>
-        <p>{load.error.message}</p>
-        <p className="muted">The patient's sharing choices may withhold genomic data. In an emergency you can break the glass; the patient will see it.</p>
-        <BreakGlassButton patientId={patientId} onGranted={retry} />
+        <p>{byConsent ? 'The patient has chosen not to share genetic results with the care team.' : load.error.message}</p>
+        {byConsent && <p className="muted small">{load.error.message}</p>}
+        <p className="muted">In an emergency you can break the glass: access is time-limited, recorded, and the patient will see it.</p>
+        <BreakGlassButton patientId={patientId} onGranted={granted} />
       </section>
     );
   }
@@ -149,11 +156,16 @@ export default function PgxPanel({ patientId }: { patientId: string }) {
         <h2 id="pgx-title">Pharmacogenomics</h2>
         <span className="muted small">{genes.length} genes tested</span>
       </div>
+      {emergencyUntil !== undefined && (
+        <p className="notice-text emergency" role="status">
+          Opened under emergency access{emergencyUntil ? ` until ${new Date(emergencyUntil).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}` : ''}. This access is recorded and shown to the patient.
+        </p>
+      )}
       {genes.length === 0 ? (
         <div className="card notice">
           <Empty>No pharmacogenomic results are on record, or none are shared with you.</Empty>
           <p className="muted small">If the patient's sharing choices withhold genomic data and care needs it now, you can break the glass; the patient will see it.</p>
-          <BreakGlassButton patientId={patientId} onGranted={retry} />
+          <BreakGlassButton patientId={patientId} onGranted={granted} />
         </div>
       ) : (
         <>
