@@ -1,6 +1,7 @@
 // The named allele matcher for one gene: genotypes at the gene's positions → ranked diplotype candidates.
 import type { DiplotypeMatch, GeneCall, PgxWarning, VariantCall } from '../model.ts';
 import type { VcfGenotype } from '../vcf/lines.ts';
+import { resolveIndels } from './indels.ts';
 import { baseMatches } from './iupac.ts';
 import type { PreparedAllele, PreparedGene } from './prepare.ts';
 
@@ -37,7 +38,9 @@ function strandMatches(allele: PreparedAllele, called: number[], strand: string[
  * Phased input (every heterozygous GT with `|`) is matched per strand; unphased input accepts a pair when some
  * arrangement of the heterozygous positions fits it. Top-score ties are all returned, best first.
  */
-export function matchGene(gene: PreparedGene, genotypes: ReadonlyMap<string, VcfGenotype>, options: MatchOptions): GeneCall {
+export function matchGene(gene: PreparedGene, read: ReadonlyMap<string, VcfGenotype>, options: MatchOptions): GeneCall {
+  const genotypes = gene.indels.length > 0 ? resolveIndels(gene.indels, gene.reference, read) : read;
+  const normalized: string[] = [];
   const called: number[] = [];
   const observed: Array<[string, string]> = [];
   const missing: string[] = [];
@@ -56,6 +59,7 @@ export function matchGene(gene: PreparedGene, genotypes: ReadonlyMap<string, Vcf
       missing.push(gene.labels[i] ?? key);
       return;
     }
+    if (gt.normalizedFrom) normalized.push(`${gene.labels[i] ?? key} from ${gt.normalizedFrom}`);
     if (gt.ref !== ref) refMismatch.push(`${gene.labels[i] ?? key} (VCF ${gt.ref}, definition ${gene.refs[i] ?? '?'})`);
     called.push(i);
     observed.push(gt.alleles);
@@ -66,6 +70,7 @@ export function matchGene(gene: PreparedGene, genotypes: ReadonlyMap<string, Vcf
   });
   const warnings: PgxWarning[] = [];
   if (missing.length > 0) warnings.push({ code: 'MISSING_POSITIONS', message: `${gene.gene}: ${missing.length} of ${gene.keys.length} positions were not genotyped; alleles were matched on the others.` });
+  if (normalized.length > 0) warnings.push({ code: 'INDEL_NORMALIZED', message: `${gene.gene}: indel(s) written differently from the definitions were matched after normalization: ${normalized.join('; ')}.` });
   if (refMismatch.length > 0) warnings.push({ code: 'REF_MISMATCH', message: `${gene.gene}: the VCF REF differs from the definition at ${refMismatch.join(', ')}; check the build and indel representation.` });
   const requiredMissing = [...gene.required].filter((i) => !called.includes(i)).map((i) => gene.labels[i] ?? '');
   if (requiredMissing.length > 0) {

@@ -1,5 +1,6 @@
 // Turns a compact gene definition into the form the matcher needs (done once per gene and cached).
 import type { GeneDefinition } from './definitions.ts';
+import { indelSites, type IndelSite } from './indels.ts';
 
 /** A named allele with one expected base per position (null-in-source filled with the reference base). */
 export interface PreparedAllele {
@@ -26,6 +27,10 @@ export interface PreparedGene {
   required: Set<number>;
   /** Unphased tie-break rules keyed by the sorted, `|`-joined tied diplotype names. */
   unphasedPriorities: Map<string, string>;
+  /** Indel / multi-base positions, read through normalization (matcher/indels.ts). */
+  indels: IndelSite[];
+  /** Reference bases the definitions' REF strings give, per chromosome. */
+  reference: Map<string, Map<number, string>>;
 }
 
 const cache = new WeakMap<GeneDefinition, PreparedGene>();
@@ -38,6 +43,7 @@ export function prepareGene(def: GeneDefinition): PreparedGene {
   const hit = cache.get(def);
   if (hit) return hit;
   const refBases = def.positions.map((p) => p.ref);
+  const { sites, reference } = indelSites(def.positions);
   const prepared: PreparedGene = {
     gene: def.gene,
     keys: def.positions.map((p) => `${p.chromosome}:${p.position}`),
@@ -55,12 +61,14 @@ export function prepareGene(def: GeneDefinition): PreparedGene {
     lowestFunction: def.lowestFunction === true,
     required: new Set(def.positions.flatMap((p, i) => (def.requiredPositions?.includes(p.position) ? [i] : []))),
     unphasedPriorities: new Map((def.unphasedPriorities ?? []).map((p) => [[...p.list].sort().join('|'), p.pick])),
+    indels: sites,
+    reference,
   };
   cache.set(def, prepared);
   return prepared;
 }
 
-/** All the positions of a set of genes, as `chrN:pos` (what the VCF reader keeps). */
+/** All the positions of a set of genes, as `chrN:pos` (what the VCF reader keeps), with the windows around indels. */
 export function positionKeys(genes: PreparedGene[]): Set<string> {
-  return new Set(genes.flatMap((g) => g.keys));
+  return new Set(genes.flatMap((g) => [...g.keys, ...g.indels.flatMap((s) => s.window)]));
 }

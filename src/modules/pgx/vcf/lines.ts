@@ -15,6 +15,8 @@ export interface VcfGenotype {
   phaseSet?: string;
   /** Inside a gVCF homozygous-reference block (`END=`): the REF base is not in the file, `alleles` is null. */
   blockReference?: boolean;
+  /** Set by indel normalization: the VCF record (`chrN:pos REF>ALTS`) this definition-position genotype was read from. */
+  normalizedFrom?: string;
 }
 
 const WRONG_BUILD = /grch37|hg19|b37|hs37d5|ncbi37|human_g1k_v37/i;
