@@ -29,6 +29,8 @@ export interface CdsConfig {
   clockSkewSeconds: number;
   /** Timeout of FHIR reads from an outside EHR's server. */
   fetchTimeoutMs: number;
+  /** Keep patients' contexts (phenotypes, active medications) in a per-process cache (context-cache.ts). */
+  cacheContexts: boolean;
 }
 
 export const DEFAULT_CDS_CONFIG: CdsConfig = {
@@ -38,6 +40,7 @@ export const DEFAULT_CDS_CONFIG: CdsConfig = {
   jwtMaxLifetimeSeconds: 300,
   clockSkewSeconds: 30,
   fetchTimeoutMs: 5000,
+  cacheContexts: true,
 };
 
 export function loadCdsConfig(config: Readonly<Record<string, unknown>>, env: NodeJS.ProcessEnv = process.env): CdsConfig {

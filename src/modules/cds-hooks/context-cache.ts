@@ -34,6 +34,8 @@ export interface CacheStart {
 
 /** More events than this since the last call: the whole cache is dropped instead of looking them up. */
 const TAIL_LIMIT = 2000;
+/** No call for this long: the whole cache is dropped (events this old may have been pruned from the log). */
+const MAX_IDLE_MS = 10 * 60_000;
 
 export class PatientContextCache {
   private cursor: number | undefined;
@@ -45,6 +47,7 @@ export class PatientContextCache {
   private forgottenUpTo = 0;
   /** Tails are applied one after the other, so no call reads an entry while a change to it is being looked up. */
   private applying: Promise<void> = Promise.resolve();
+  private lastApplied = 0;
   readonly stats = { hits: 0, misses: 0, dropped: 0, lookups: 0 };
 
   constructor(
@@ -126,7 +129,7 @@ export class PatientContextCache {
     if (from === undefined) {
       // First call of this process: nothing is cached yet, so earlier events do not matter.
       this.forgottenUpTo = Math.max(this.forgottenUpTo, head);
-    } else if (events.length > TAIL_LIMIT) {
+    } else if (events.length > TAIL_LIMIT || Date.now() - this.lastApplied > MAX_IDLE_MS) {
       this.dropAll(head);
     } else if (events.length > 0) {
       const unknown: { type: string; id: string }[] = [];
@@ -148,6 +151,7 @@ export class PatientContextCache {
       }
     }
     this.cursor = Math.max(this.cursor ?? 0, head);
+    this.lastApplied = Date.now();
     if (this.changedAt.size > this.maxPatients * 4) this.dropAll(this.cursor);
   }
 }

@@ -73,7 +73,7 @@ async function routes(app: FastifyInstance, ctx: ModuleContext): Promise<void> {
       checkPatientAccess(caller, hook.patientId);
       let patient: PatientData;
       let memory: PatientMemory;
-      if (caller.kind === 'flaura' && nothingPrefetched(hook)) {
+      if (config.cacheContexts && caller.kind === 'flaura' && nothingPrefetched(hook)) {
         // Flaura's own store: the patient's context comes from the cache while no change of theirs was committed.
         const start = await contexts.start(hook.patientId);
         memory = start.memory;
