@@ -61,9 +61,10 @@ export function createVcfCaller(dir: string = DEFAULT_ALLELES_DIR): VcfCaller {
     return {
       sample,
       calls: genes.map(({ prepared: g, warning }) => {
-        if (!regions) return withCallWarning(matchGene(g, genotypes, { allMatches: options.allMatches }), warning);
+        const match = { allMatches: options.allMatches, ...(options.sex ? { sex: options.sex } : {}) };
+        if (!regions) return withCallWarning(matchGene(g, genotypes, match), warning);
         const { genotypes: filled, assumed } = assumeReference(g, genotypes, regions);
-        const call = withCallWarning(matchGene(g, filled, { allMatches: options.allMatches }), warning);
+        const call = withCallWarning(matchGene(g, filled, match), warning);
         if (assumed.length === 0) return call;
         const w = { code: 'ASSUMED_REFERENCE', message: `${g.gene}: ${assumed.length} position(s) absent from the VCF were taken as reference because the BED file declares them assayed (${assumed.slice(0, 5).join(', ')}${assumed.length > 5 ? ', …' : ''}).` };
         return { ...call, assumedReference: true, warnings: [...call.warnings, w] };

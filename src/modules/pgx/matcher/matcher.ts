@@ -9,6 +9,8 @@ import type { PreparedAllele, PreparedGene } from './prepare.ts';
 export interface MatchOptions {
   /** Return every plausible pair (best first) instead of only the top-score ties. */
   allMatches: boolean;
+  /** For X-linked genes (G6PD): a male is hemizygous; without it, all-haploid X genotypes are read as hemizygous. */
+  sex?: 'male' | 'female' | 'unknown';
 }
 
 interface Candidate { allele: PreparedAllele; score: number }
@@ -47,6 +49,7 @@ export function matchGene(gene: PreparedGene, read: ReadonlyMap<string, VcfGenot
   const variants: VariantCall[] = [];
   const refMismatch: string[] = [];
   let phased = true;
+  let haploid = true;
   // Phase group of each called position: heterozygous phased calls by their PS (one default set without PS),
   // each unphased heterozygous call on its own; undefined for homozygous calls.
   const groupOf: Array<string | undefined> = [];
@@ -63,6 +66,7 @@ export function matchGene(gene: PreparedGene, read: ReadonlyMap<string, VcfGenot
     if (gt.ref !== ref) refMismatch.push(`${gene.labels[i] ?? key} (VCF ${gt.ref}, definition ${gene.refs[i] ?? '?'})`);
     called.push(i);
     observed.push(gt.alleles);
+    if (!gt.haploid) haploid = false;
     const het = gt.alleles[0] !== gt.alleles[1];
     if (het && !gt.phased) phased = false;
     groupOf.push(!het ? undefined : gt.phased ? `ps:${gt.phaseSet ?? ''}` : `unphased:${i}`);
@@ -82,6 +86,8 @@ export function matchGene(gene: PreparedGene, read: ReadonlyMap<string, VcfGenot
     const score = called.reduce((n, i) => n + (allele.defines[i] ? 1 : 0), 0);
     if (score > 0 || allele.reference) candidates.push({ allele, score });
   }
+  const hemi = hemizygous(gene, observed, haploid, options.sex, warnings);
+  if (hemi) return { gene: gene.gene, source: 'vcf', diplotypes: hemizygousMatches(gene, candidates, called, observed, options, warnings), missingPositions: missing, phased: true, variants, warnings };
   const groups = [...new Set(groupOf.filter((g): g is string => g !== undefined))];
   const phaseSets = groups.filter((g) => g.startsWith('ps:'));
   // Several phase sets (or phased and unphased calls mixed): each set keeps its internal phase, the sets' relative
@@ -103,6 +109,34 @@ export function matchGene(gene: PreparedGene, read: ReadonlyMap<string, VcfGenot
   const haplotypes = gene.lowestFunction ? allelesFound(candidates, called, observed) : undefined;
   if (haplotypes && diplotypes.length === 0 && haplotypes.length > 0) warnings.push({ code: 'LOWEST_FUNCTION', message: `${gene.gene}: the variants found fit no single pair; alleles found: ${haplotypes.join(', ')}.` });
   return { gene: gene.gene, source: 'vcf', diplotypes, ...(haplotypes ? { haplotypes } : {}), missingPositions: missing, phased, variants, warnings };
+}
+
+/**
+ * X-linked genes (G6PD): a male has one allele, so the gene is matched on one strand and the call names one allele
+ * (`allele2` empty). Male = the `sex` option, or every genotyped position haploid when the sex is not given. A male
+ * with a heterozygous X call is matched as diploid with a warning (the phenotyper then reports it as uninterpretable).
+ */
+function hemizygous(gene: PreparedGene, observed: Array<[string, string]>, haploid: boolean, sex: MatchOptions['sex'], warnings: PgxWarning[]): boolean {
+  if (!gene.keys[0]?.startsWith('chrX:') || observed.length === 0) return false;
+  if (sex === 'female') return false;
+  if (sex !== 'male') return haploid;
+  if (observed.every((o) => o[0] === o[1])) return true;
+  warnings.push({ code: 'MALE_HETEROZYGOUS_X', message: `${gene.gene}: heterozygous genotypes on chrX for a male (one X chromosome); matched as two alleles, check the sex and the calls.` });
+  return false;
+}
+
+/** Hemizygous matching: the alleles that fit the one strand, best score first (top ties unless all matches). */
+function hemizygousMatches(gene: PreparedGene, candidates: Candidate[], called: number[], observed: Array<[string, string]>, options: MatchOptions, warnings: PgxWarning[]): DiplotypeMatch[] {
+  const strand = observed.map((o) => o[0]);
+  const fits = candidates
+    .filter((c) => strandMatches(c.allele, called, strand))
+    .sort((a, b) => b.score - a.score || a.allele.name.localeCompare(b.allele.name, 'en', { numeric: true }))
+    .map((c) => ({ name: c.allele.name, allele1: c.allele.name, allele2: '', score: c.score }));
+  const shown = options.allMatches ? fits : fits.filter((d) => d.score === fits[0]?.score);
+  warnings.push({ code: 'HEMIZYGOUS_CALL', message: `${gene.gene}: called as a single X allele (${options.sex === 'male' ? 'male' : 'haploid genotypes'}).` });
+  if (shown.length === 0) warnings.push({ code: 'NO_MATCH', message: `${gene.gene}: the genotypes fit no defined allele.` });
+  if (shown.filter((d) => d.score === shown[0]?.score).length > 1) warnings.push({ code: 'AMBIGUOUS_CALL', message: `${gene.gene}: several alleles fit equally well (${shown.map((d) => d.name).join(', ')}).` });
+  return shown;
 }
 
 /**

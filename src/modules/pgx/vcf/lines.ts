@@ -11,6 +11,8 @@ export interface VcfGenotype {
   alleles: [string, string] | null;
   /** True when the GT uses `|` (or is haploid). */
   phased: boolean;
+  /** A haploid GT (`1`, e.g. a male's chrX): `alleles` repeats the one allele. */
+  haploid?: boolean;
   /** FORMAT `PS` (phase set) of a phased call: phased calls of one set are phased with each other only. */
   phaseSet?: string;
   /** Inside a gVCF homozygous-reference block (`END=`): the REF base is not in the file, `alleles` is null. */
@@ -112,6 +114,7 @@ export function parseDataLineSamples(line: string, lineNo: number, sampleColumns
     });
     const [a = '', b = a] = bases;
     genotype.alleles = [a, b];
+    if (bases.length === 1) genotype.haploid = true;
     return genotype;
   });
   return { key, genotypes };
