@@ -79,7 +79,8 @@ function assumeReference(g: PreparedGene, genotypes: ReadonlyMap<string, VcfGeno
   const assumed: string[] = [];
   let filled: Map<string, VcfGenotype> | undefined;
   g.keys.forEach((key, i) => {
-    if (genotypes.get(key)?.alleles || genotypes.get(key)?.blockReference) return;
+    // Any record (a no-call line or gVCF block included) says more than the BED: only absent positions are filled.
+    if (genotypes.has(key)) return;
     const colon = key.lastIndexOf(':');
     const chromosome = key.slice(0, colon);
     const position = Number(key.slice(colon + 1));

@@ -43,6 +43,7 @@ function strandMatches(allele: PreparedAllele, called: number[], strand: string[
 export function matchGene(gene: PreparedGene, read: ReadonlyMap<string, VcfGenotype>, options: MatchOptions): GeneCall {
   const genotypes = gene.indels.length > 0 ? resolveIndels(gene.indels, gene.reference, read) : read;
   const normalized: string[] = [];
+  const blockNotCalled: string[] = [];
   const called: number[] = [];
   const observed: Array<[string, string]> = [];
   const missing: string[] = [];
@@ -60,6 +61,7 @@ export function matchGene(gene: PreparedGene, read: ReadonlyMap<string, VcfGenot
     const gt = found?.blockReference ? { ...found, ref, alleles: [ref, ref] as [string, string] } : found;
     if (!gt?.alleles) {
       missing.push(gene.labels[i] ?? key);
+      if (found?.blockNotCalled) blockNotCalled.push(`${gene.labels[i] ?? key} (${found.blockNotCalled})`);
       return;
     }
     if (gt.normalizedFrom) normalized.push(`${gene.labels[i] ?? key} from ${gt.normalizedFrom}`);
@@ -74,6 +76,7 @@ export function matchGene(gene: PreparedGene, read: ReadonlyMap<string, VcfGenot
   });
   const warnings: PgxWarning[] = [];
   if (missing.length > 0) warnings.push({ code: 'MISSING_POSITIONS', message: `${gene.gene}: ${missing.length} of ${gene.keys.length} positions were not genotyped; alleles were matched on the others.` });
+  if (blockNotCalled.length > 0) warnings.push({ code: 'GVCF_BLOCK_NOT_CALLED', message: `${gene.gene}: ${blockNotCalled.length} position(s) lie in gVCF blocks without a reference call and are no-calls: ${blockNotCalled.slice(0, 5).join(', ')}${blockNotCalled.length > 5 ? ', …' : ''}.` });
   if (normalized.length > 0) warnings.push({ code: 'INDEL_NORMALIZED', message: `${gene.gene}: indel(s) written differently from the definitions were matched after normalization: ${normalized.join('; ')}.` });
   if (refMismatch.length > 0) warnings.push({ code: 'REF_MISMATCH', message: `${gene.gene}: the VCF REF differs from the definition at ${refMismatch.join(', ')}; check the build and indel representation.` });
   const requiredMissing = [...gene.required].filter((i) => !called.includes(i)).map((i) => gene.labels[i] ?? '');

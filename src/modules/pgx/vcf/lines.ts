@@ -17,6 +17,8 @@ export interface VcfGenotype {
   phaseSet?: string;
   /** Inside a gVCF homozygous-reference block (`END=`): the REF base is not in the file, `alleles` is null. */
   blockReference?: boolean;
+  /** Inside a gVCF block whose GT is a no-call (`./.`) or not reference (`0/1` against `<NON_REF>`): not genotyped. */
+  blockNotCalled?: 'no-call' | 'non-reference';
   /** Set by indel normalization: the VCF record (`chrN:pos REF>ALTS`) this definition-position genotype was read from. */
   normalizedFrom?: string;
 }
@@ -41,9 +43,9 @@ function malformed(lineNo: number, why: string): FlauraError {
 }
 
 /**
- * gVCF reference blocks: when a record not kept by `parseDataLine` has `END=` in INFO, only `<NON_REF>`/`<*>`
- * ALTs and a 0/0 genotype, returns the kept positions it covers after its start (gVCF spec, GATK
- * HaplotypeCaller -ERC GVCF). `sortedByChrom` holds the kept positions per chromosome, ascending.
+ * gVCF blocks: when a record has `END=` in INFO and only `<NON_REF>`/`<*>` ALTs, returns the kept positions it covers
+ * after its start (gVCF spec, GATK HaplotypeCaller -ERC GVCF): as reference for a 0/0 genotype, as not called (with
+ * the reason) for a no-call or a non-reference genotype. `sortedByChrom` holds the kept positions per chromosome, ascending.
  */
 export function referenceBlock(line: string, lineNo: number, sampleColumn: number, sortedByChrom: ReadonlyMap<string, number[]>): VcfGenotype[] {
   if (!line.includes('END=')) return [];
@@ -59,9 +61,13 @@ export function referenceBlock(line: string, lineNo: number, sampleColumn: numbe
   const gtIndex = (cols[8] ?? '').split(':').indexOf('GT');
   const gt = gtIndex < 0 ? undefined : (cols[sampleColumn] ?? '').split(':')[gtIndex];
   if (gt === undefined) throw malformed(lineNo, 'FORMAT has no GT');
-  if (!/^0([/|]0)?$/.test(gt)) return [];
   const last = Number(end);
-  return wanted.filter((p) => p > start && p <= last).map((position) => ({ chromosome, position, ref: '', alts: [], alleles: null, phased: true, blockReference: true }));
+  const covered = wanted.filter((p) => p > start && p <= last);
+  if (/^0([/|]0)?$/.test(gt)) return covered.map((position) => ({ chromosome, position, ref: '', alts: [], alleles: null, phased: true, blockReference: true }));
+  // A block without a reference call says nothing usable about its positions: they stay no-calls, but marked so the
+  // call can say why (a no-call block, or a non-reference allele of unknown sequence).
+  const notCalled = gt.split(/[/|]/).some((a) => a === '.') ? 'no-call' : 'non-reference';
+  return covered.map((position) => ({ chromosome, position, ref: '', alts: [], alleles: null, phased: false, blockNotCalled: notCalled }));
 }
 
 /**
@@ -112,6 +118,8 @@ export function parseDataLineSamples(line: string, lineNo: number, sampleColumns
       if (allele === undefined) throw malformed(lineNo, `GT "${gt}" refers to ALT ${i}, but there are ${alts.length}`);
       return allele;
     });
+    // A called symbolic allele (`<NON_REF>`, `<*>`, `<DEL>`) or a spanning deletion (`*`) has no bases to match.
+    if (bases.some((b) => b.startsWith('<') || b === '*')) return genotype;
     const [a = '', b = a] = bases;
     genotype.alleles = [a, b];
     if (bases.length === 1) genotype.haploid = true;

@@ -70,7 +70,21 @@ describe('readVcf', () => {
     expect(inside.genotypes.get('chr10:100')).toMatchObject({ blockReference: true, alleles: null });
     expect(inside.genotypes.has('chr10:200')).toBe(false);
     expect(genotypes.get('chr10:200')?.alleles).toEqual(['G', 'A']);
-    expect(genotypes.has('chr10:300')).toBe(false);
+    // The 0/1 block over 260-400: chr10:300 is not called (a non-reference allele of unknown sequence).
+    expect(genotypes.get('chr10:300')).toMatchObject({ alleles: null, blockNotCalled: 'non-reference' });
+  });
+
+  it('gVCF blocks with a no-call GT leave their positions not called, marked; a called <NON_REF> allele is a no-call', async () => {
+    const header = vcfText([]);
+    const body = [
+      '10	50	.	A	<NON_REF>	.	.	END=150	GT:DP	./.:0',
+      '10	200	.	G	A,<NON_REF>	.	.	.	GT:DP	0/2:20',
+      '10	250	.	A	<*>	.	.	END=350	GT	.',
+    ].join('\n') + '\n';
+    const { genotypes } = await readVcf(writeVcf(header + body), { positions: POSITIONS });
+    expect(genotypes.get('chr10:100')).toMatchObject({ alleles: null, blockNotCalled: 'no-call' });
+    expect(genotypes.get('chr10:200')).toMatchObject({ alleles: null, ref: 'G' });
+    expect(genotypes.get('chr10:300')).toMatchObject({ alleles: null, blockNotCalled: 'no-call' });
   });
 
   it('selects a sample by name and rejects an unknown one', async () => {
