@@ -191,6 +191,12 @@ describe.skipIf(testDbKind === 'postgres')('web app (Chromium)', () => {
       const sent = (fb.request().postDataJSON() as { feedback: { outcome: string; overrideReason?: { reason?: { code: string } } }[] }).feedback[0]!;
       expect(sent.outcome).toBe('overridden');
       expect(sent.overrideReason?.reason?.code).toBe(reasonCode);
+      // Recorded: the server keeps the decision as a DetectedIssue with the coded reason.
+      const detectedIssue = ((await fb.json()) as { recorded: { outcome: string; detectedIssue: string }[] }).recorded[0]?.detectedIssue;
+      expect(detectedIssue).toMatch(/^DetectedIssue\//);
+      const issue = await apiGet<{ patient?: { reference?: string }; mitigation?: { action: { coding?: { code?: string }[] } }[] }>(page, server.url, `/fhir/${detectedIssue}`);
+      expect(issue.patient?.reference).toBe('Patient/demo-maria');
+      expect(issue.mitigation?.[0]?.action.coding?.map((c) => c.code)).toEqual(expect.arrayContaining(['overridden', reasonCode]));
       await critical.getByText(/^Overridden:/).waitFor();
       await page.getByRole('button', { name: 'Sign order' }).click();
       await page.locator('.success').waitFor();
