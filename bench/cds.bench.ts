@@ -73,6 +73,7 @@ async function run(flaura: Flaura, startUncached: () => Promise<Flaura>, patient
   // warm-up (JIT, connection pool, knowledge caches)
   for (let i = 0; i < 200; i++) await inject('POST', '/cds-services/flaura-pgx-order-sign', sign(i));
   const sequential = await concurrent('order-sign, one at a time', 500, 1, async (i) => void (await inject('POST', '/cds-services/flaura-pgx-order-sign', sign(i))));
+  const moderate = await concurrent('order-sign, 8 concurrent', Math.min(total, 2000), 8, async (i) => void (await inject('POST', '/cds-services/flaura-pgx-order-sign', sign(i))));
   const orderSign = await concurrent(`order-sign, ${concurrency} concurrent`, total, concurrency, async (i) => void (await inject('POST', '/cds-services/flaura-pgx-order-sign', sign(i))));
   // The same requests on a second server over the same database with the patient-context cache off (3 searches each),
   // started after the data is stored so its event consumers have nothing to replay.
@@ -81,7 +82,7 @@ async function run(flaura: Flaura, startUncached: () => Promise<Flaura>, patient
   const noCache = await concurrent(`order-sign, ${concurrency} concurrent, context cache off`, total, concurrency, async (i) => void (await inject('POST', '/cds-services/flaura-pgx-order-sign', sign(i), 'application/json', uncached)));
   const read = await concurrent(`FHIR read Patient/{id}, ${concurrency} concurrent`, total, concurrency, async (i) => void (await inject('GET', `/fhir/Patient/bench-${(i * 7) % patients}`)));
   const health = await concurrent(`GET /healthz, ${concurrency} concurrent`, total, concurrency, async () => void (await inject('GET', '/healthz')));
-  const rows = [sequential, orderSign, noCache, read, health].map((t) => `| ${t.name} | ${t.samples} | ${fmt(t.p50Ms)} | ${fmt(t.p95Ms)} | ${fmt(t.p99Ms)} | ${t.perSecond.toFixed(0)} |`);
+  const rows = [sequential, moderate, orderSign, noCache, read, health].map((t) => `| ${t.name} | ${t.samples} | ${fmt(t.p50Ms)} | ${fmt(t.p95Ms)} | ${fmt(t.p99Ms)} | ${t.perSecond.toFixed(0)} |`);
   return [
     '## CDS Hooks (order-sign)',
     '',
@@ -95,7 +96,7 @@ async function run(flaura: Flaura, startUncached: () => Promise<Flaura>, patient
     '',
     `Ratios in this run, same concurrency: order-sign throughput ${(orderSign.perSecond / read.perSecond).toFixed(2)} × the FHIR read's and ${(orderSign.perSecond / health.perSecond).toFixed(2)} × /healthz's; p50 ${(orderSign.p50Ms / read.p50Ms).toFixed(2)} × FHIR read p50 and ${(orderSign.p50Ms / health.p50Ms).toFixed(2)} × /healthz p50. Cache off: ${(noCache.perSecond / orderSign.perSecond).toFixed(2)} × the cached throughput.`,
     `Load average at the end of the run: ${loadavg().map((x) => x.toFixed(1)).join(' / ')} (1/5/15 min; the machine's 2 cores are shared with other work and with PostgreSQL itself).`,
-    `Little's law: with ${concurrency} requests always in flight, the mean latency is ${concurrency} / throughput (${((concurrency / orderSign.perSecond) * 1000).toFixed(0)} ms at ${orderSign.perSecond.toFixed(0)} req/s; measured p50 ${fmt(orderSign.p50Ms)} ms), and p99 cannot sit much below that mean. p99 ≤ 25 ms at ${concurrency} in flight needs ≥ ${(concurrency / 0.025).toFixed(0)} req/s, ${(concurrency / 0.025 / health.perSecond).toFixed(1)} × what /healthz (no work at all) reaches on this machine in this run: the goal cannot be met here by any handler; it is a statement about throughput, which the cost per request (one at a time: p50 ${fmt(sequential.p50Ms)} ms) decides. Goal p99 ≤ 25 ms: ${orderSign.p99Ms <= 25 ? 'met' : 'not met'}.`,
+    `Little's law: with ${concurrency} requests always in flight, the mean latency is ${concurrency} / throughput (${((concurrency / orderSign.perSecond) * 1000).toFixed(0)} ms at ${orderSign.perSecond.toFixed(0)} req/s; measured p50 ${fmt(orderSign.p50Ms)} ms), and p99 cannot sit much below that mean. p99 ≤ 25 ms at ${concurrency} in flight needs ≥ ${(concurrency / 0.025).toFixed(0)} req/s, ${(concurrency / 0.025 / health.perSecond).toFixed(1)} × what /healthz (no work at all) reaches on this machine in this run: the goal cannot be met here by any handler; it is a statement about throughput, which the cost per request (one at a time: p50 ${fmt(sequential.p50Ms)} ms) decides. Goal p99 ≤ 25 ms at ${concurrency} in flight: ${orderSign.p99Ms <= 25 ? 'met' : 'not met'}; at 8 in flight p99 is ${fmt(moderate.p99Ms)} ms (${moderate.p99Ms <= 25 ? 'within' : 'above'} 25 ms).`,
   ].join('\n');
 }
 
