@@ -30,7 +30,16 @@ interface SourceExemption {
   ignoredPositions: Array<{ position: number }>;
   ignoredAllelesLc: string[];
   unphasedDiplotypePriorities: Array<{ list: string[]; pick: string }>;
+  extraPositions?: Array<{ chromosome: string; position: number; rsid: string | null; ref: string; alts: string[] }>;
 }
+
+/**
+ * Why PharmCAT's exemptions list an extra position (read from the VCF and reported, not part of any allele): CYP2C9
+ * rs12777823 is used by CPIC's 2017 warfarin guideline for people of African ancestry (Johnson et al., PMID 28198005).
+ */
+const EXTRA_POSITION_USE: Record<string, string> = {
+  rs12777823: 'warfarin (CPIC 2017, adults of African ancestry: A/G or A/A → decrease the calculated dose by 10-25%)',
+};
 
 /**
  * Alleles of the gene's phenotype table that have no SNV/indel definition (structural / copy-number alleles such
@@ -79,6 +88,15 @@ function convert(src: SourceFile, exemption: SourceExemption | undefined): GeneD
     ...(LOWEST_FUNCTION.has(src.gene) ? { lowestFunction: true } : {}),
     ...((exemption?.requiredPositions ?? []).length > 0 ? { requiredPositions: exemption?.requiredPositions } : {}),
     ...(priorities.length > 0 ? { unphasedPriorities: priorities.map((p) => ({ list: p.list, pick: p.pick })) } : {}),
+    ...((exemption?.extraPositions ?? []).length > 0
+      ? {
+          extraPositions: (exemption?.extraPositions ?? []).map((v) => {
+            const use = v.rsid ? EXTRA_POSITION_USE[v.rsid] : undefined;
+            if (!use) throw new Error(`${src.gene}: extra position ${v.rsid ?? v.position} has no recorded use`);
+            return { chromosome: v.chromosome, position: v.position, ...(v.rsid ? { rsid: v.rsid } : {}), ref: v.ref, alts: v.alts, use };
+          }),
+        }
+      : {}),
   };
 }
 
@@ -99,7 +117,7 @@ for (const f of files) {
   writeFileSync(join(OUT, `${def.gene}.json`), JSON.stringify(def) + '\n');
 }
 const index: AlleleIndex = {
-  source: 'PharmCAT allele definitions (*_translation.json + exemptions.json: ignored positions/alleles, unphased priorities; GRCh38), derived from CPIC/ClinPGx allele definition tables',
+  source: 'PharmCAT allele definitions (*_translation.json + exemptions.json: ignored positions/alleles, unphased priorities, extra positions; GRCh38), derived from CPIC/ClinPGx allele definition tables',
   licence: 'PharmCAT repository MPL-2.0 @ 5431bf1187e50383df7e7db18ef67b36fc8b562e; content CPIC allele definitions (CC0 1.0) + PharmVar (cite PharmVar)',
   version: [...versions].sort().join(', '),
   genes,

@@ -44,6 +44,8 @@ export interface GeneCall {
   assumedReference?: boolean;
   phased: boolean;
   variants?: VariantCall[];
+  /** Positions read with the gene but outside its allele definitions (PharmCAT extra positions, e.g. CYP2C9 rs12777823 for warfarin); `call` null when not genotyped. */
+  extraPositions?: Array<{ chromosome: string; position: number; rsid?: string; call: string | null; use: string }>;
   warnings: PgxWarning[];
   /** Outside calls: the phenotype the lab reported, when given instead of a diplotype. */
   reportedPhenotype?: string;

@@ -32,6 +32,8 @@ export interface GeneDefinition {
   requiredPositions?: number[];
   /** PharmCAT exemptions: when unphased top ties are exactly `list`, report `pick` (NAT2). */
   unphasedPriorities?: Array<{ list: string[]; pick: string }>;
+  /** PharmCAT exemptions `extraPositions`: read and reported with the gene, not part of any allele (CYP2C9 rs12777823). */
+  extraPositions?: Array<DefinedPosition & { use: string }>;
   /** Opt-in genes (CYP2D6): the warning every VCF call of the gene carries (copy number not assessed). */
   callWarning?: { code: string; message: string };
 }

@@ -89,8 +89,9 @@ export function matchGene(gene: PreparedGene, read: ReadonlyMap<string, VcfGenot
     const score = called.reduce((n, i) => n + (allele.defines[i] ? 1 : 0), 0);
     if (score > 0 || allele.reference) candidates.push({ allele, score });
   }
+  const extraPositions = gene.extra.length > 0 ? readExtraPositions(gene, genotypes, warnings) : undefined;
   const hemi = hemizygous(gene, observed, haploid, options.sex, warnings);
-  if (hemi) return { gene: gene.gene, source: 'vcf', diplotypes: hemizygousMatches(gene, candidates, called, observed, options, warnings), missingPositions: missing, phased: true, variants, warnings };
+  if (hemi) return { gene: gene.gene, source: 'vcf', diplotypes: hemizygousMatches(gene, candidates, called, observed, options, warnings), missingPositions: missing, phased: true, variants, ...(extraPositions ? { extraPositions } : {}), warnings };
   const groups = [...new Set(groupOf.filter((g): g is string => g !== undefined))];
   const phaseSets = groups.filter((g) => g.startsWith('ps:'));
   // Several phase sets (or phased and unphased calls mixed): each set keeps its internal phase, the sets' relative
@@ -111,7 +112,18 @@ export function matchGene(gene: PreparedGene, read: ReadonlyMap<string, VcfGenot
   if (diplotypes.filter((d) => d.score === top).length > 1) warnings.push({ code: 'AMBIGUOUS_CALL', message: `${gene.gene}: several diplotypes fit equally well (${diplotypes.filter((d) => d.score === top).map((d) => d.name).join(', ')}).` });
   const haplotypes = gene.lowestFunction ? allelesFound(candidates, called, observed) : undefined;
   if (haplotypes && diplotypes.length === 0 && haplotypes.length > 0) warnings.push({ code: 'LOWEST_FUNCTION', message: `${gene.gene}: the variants found fit no single pair; alleles found: ${haplotypes.join(', ')}.` });
-  return { gene: gene.gene, source: 'vcf', diplotypes, ...(haplotypes ? { haplotypes } : {}), missingPositions: missing, phased, variants, warnings };
+  return { gene: gene.gene, source: 'vcf', diplotypes, ...(haplotypes ? { haplotypes } : {}), missingPositions: missing, phased, variants, ...(extraPositions ? { extraPositions } : {}), warnings };
+}
+
+/** PharmCAT extra positions: the genotype is reported with the gene (warning `EXTRA_POSITION`), never matched. */
+function readExtraPositions(gene: PreparedGene, genotypes: ReadonlyMap<string, VcfGenotype>, warnings: PgxWarning[]): NonNullable<GeneCall['extraPositions']> {
+  return gene.extra.map((e) => {
+    const gt = genotypes.get(e.key);
+    const call = gt?.alleles ? gt.alleles.join(gt.phased ? '|' : '/') : gt?.blockReference ? '(reference block)' : null;
+    const label = `${e.rsid ?? e.key} (${e.key})`;
+    warnings.push({ code: 'EXTRA_POSITION', message: `${gene.gene}: ${label} ${call === null ? 'was not genotyped' : `is ${call}`}; not part of any ${gene.gene} allele, reported for ${e.use}.` });
+    return { chromosome: e.chromosome, position: e.position, ...(e.rsid ? { rsid: e.rsid } : {}), call, use: e.use };
+  });
 }
 
 /**

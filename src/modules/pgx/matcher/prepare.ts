@@ -29,6 +29,8 @@ export interface PreparedGene {
   unphasedPriorities: Map<string, string>;
   /** Indel / multi-base positions, read through normalization (matcher/indels.ts). */
   indels: IndelSite[];
+  /** Extra positions (not part of any allele) read and reported with the gene. */
+  extra: Array<{ key: string; chromosome: string; position: number; rsid?: string; use: string }>;
   /** Reference bases the definitions' REF strings give, per chromosome. */
   reference: Map<string, Map<number, string>>;
 }
@@ -63,6 +65,7 @@ export function prepareGene(def: GeneDefinition): PreparedGene {
     unphasedPriorities: new Map((def.unphasedPriorities ?? []).map((p) => [[...p.list].sort().join('|'), p.pick])),
     indels: sites,
     reference,
+    extra: (def.extraPositions ?? []).map((p) => ({ key: `${p.chromosome}:${p.position}`, chromosome: p.chromosome, position: p.position, ...(p.rsid ? { rsid: p.rsid } : {}), use: p.use })),
   };
   cache.set(def, prepared);
   return prepared;
@@ -70,5 +73,5 @@ export function prepareGene(def: GeneDefinition): PreparedGene {
 
 /** All the positions of a set of genes, as `chrN:pos` (what the VCF reader keeps), with the windows around indels. */
 export function positionKeys(genes: PreparedGene[]): Set<string> {
-  return new Set(genes.flatMap((g) => [...g.keys, ...g.indels.flatMap((s) => s.window)]));
+  return new Set(genes.flatMap((g) => [...g.keys, ...g.indels.flatMap((s) => s.window), ...g.extra.map((e) => e.key)]));
 }

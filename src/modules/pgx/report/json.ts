@@ -4,7 +4,7 @@ import type { DoseAdjustment } from '../recommend/dose-adjustment.ts';
 import type { PgxResult } from './types.ts';
 
 /** Bumped on any breaking change of the shape below (minor for additions). */
-export const PGX_JSON_REPORT_VERSION = '1.1';
+export const PGX_JSON_REPORT_VERSION = '1.2';
 
 /** One gene of the JSON report. */
 export interface PgxJsonGene {
@@ -20,6 +20,8 @@ export interface PgxJsonGene {
   missingPositions: string[];
   /** Since 1.1: true when positions absent from the VCF were taken as reference because a BED declared them assayed. */
   assumedReference: boolean;
+  /** Since 1.2: positions read with the gene outside its allele definitions (CYP2C9 rs12777823 for warfarin); `call` null when not genotyped. */
+  extraPositions: Array<{ position: string; rsid: string | null; call: string | null; use: string }>;
   warnings: PgxWarning[];
 }
 
@@ -79,6 +81,7 @@ export function toJsonReport(result: PgxResult, generatedAt: string): PgxJsonRep
       phenotypes: g.phenotypes.map((p) => ({ diplotype: p.diplotype ?? null, phenotype: p.phenotype, activityScore: p.activityScore ?? null, lookupKey: p.lookupKey })),
       missingPositions: g.call.missingPositions,
       assumedReference: g.call.assumedReference === true,
+      extraPositions: (g.call.extraPositions ?? []).map((e) => ({ position: `${e.chromosome}:${e.position}`, rsid: e.rsid ?? null, call: e.call, use: e.use })),
       warnings: [...g.call.warnings, ...g.warnings],
     })),
     drugs: result.drugs.map((d) => ({
