@@ -156,9 +156,12 @@ describe('scopes', () => {
 });
 
 describe('data-class labels, consent and break-the-glass', () => {
-  it('a PGx Observation is stored with the genomic label', async () => {
+  it('a PGx Observation is stored with the genomic labels, encrypted at rest, and read back in the clear', async () => {
     const res = await server.fhir('GET', `Observation/${ids.pgx1}`);
-    expect(res.body.meta?.security?.map((s) => s.code)).toEqual(['genomic']);
+    expect(res.body.meta?.security?.map((s) => s.code)).toEqual(['genomic', 'GDIS']);
+    const raw = await server.flaura.db.query<{ content: unknown }>("SELECT content FROM fhir_resource WHERE resource_type = 'Observation' AND id = $1", [ids.pgx1]);
+    expect(JSON.stringify(raw.rows[0]!.content)).not.toContain('valueCodeableConcept');
+    expect(JSON.stringify(res.body)).toContain('valueCodeableConcept');
   });
 
   it('a consent denying genomic data to clinicians hides it; break-the-glass reveals it and the patient sees the audit', async () => {

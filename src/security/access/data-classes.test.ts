@@ -35,7 +35,8 @@ describe('data classes', () => {
     const writer = { system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'R' };
     const once = withDataClassLabels(obs({ meta: { security: [writer] }, code: { coding: [{ system: 'http://loinc.org', code: '53040-2' }] } }));
     const twice = withDataClassLabels(once);
-    expect(twice.meta?.security?.map((s) => s.code)).toEqual(['R', 'genomic']);
+    // The class label, plus its HL7 sensitivity code (GDIS), which makes the resource encrypted at rest.
+    expect(twice.meta?.security?.map((s) => s.code)).toEqual(['R', 'genomic', 'GDIS']);
     const plain = obs({});
     expect(withDataClassLabels(plain)).toBe(plain);
   });

@@ -66,10 +66,10 @@ export function labelledClasses(resource: { meta?: { security?: { system?: strin
 }
 
 /**
- * The resource with its data-class labels added to meta.security. Labels a writer set are kept: classification only
- * ever adds. The HL7 sensitivity code of a class (`alsoLabel`, e.g. GDIS) is not added here: it would make the
- * resource encrypted at rest (data/security/sensitive-labels.json), and the PGx module still reads stored
- * Observations without opening sealed content. Writers may set it themselves.
+ * The resource with its data-class labels added to meta.security, and the class's HL7 sensitivity code
+ * (`alsoLabel`, e.g. GDIS for genomic data), which also makes the resource encrypted at rest
+ * (data/security/sensitive-labels.json; reads and searches open it). Labels a writer set are kept: classification
+ * only ever adds.
  */
 export function withDataClassLabels<T extends Resource>(resource: T): T {
   const found = classifyResource(resource);
@@ -79,6 +79,7 @@ export function withDataClassLabels<T extends Resource>(resource: T): T {
   for (const code of found) {
     const c = classes.find((x) => x.code === code)!;
     if (!has(DATA_CLASS_SYSTEM, code)) security.push({ system: DATA_CLASS_SYSTEM, code, display: c.display });
+    if (c.alsoLabel && !has(c.alsoLabel.system, c.alsoLabel.code)) security.push({ ...c.alsoLabel });
   }
   return { ...resource, meta: { ...resource.meta, security } };
 }

@@ -141,7 +141,7 @@ describe('consent and break-the-glass', () => {
   const denyGenomicToNurses = consent({ type: 'deny', actor: [role('nurse')], securityLabel: [GENOMIC] });
 
   it('PGx Observations carry the genomic label', () => {
-    expect(pgx(P)!.meta?.security?.map((s) => s.code)).toEqual(['genomic']);
+    expect(pgx(P)!.meta?.security?.map((s) => s.code)).toEqual(['genomic', 'GDIS']);
   });
   it('denies genomic data to the named role only', () => {
     expect(decideAccess(nurse, { action: 'read', resourceType: 'Observation', resource: pgx(P) }, ctx({ [P]: denyGenomicToNurses }))).toMatchObject({ allowed: false, decidedBy: 'consent' });
