@@ -24,7 +24,7 @@ export interface HookCard extends CdsCard {
 
 /** A card before it is sent: with what the module needs to recognise it again (feedback, suppression). */
 export interface CardCandidate {
-  kind: 'gene-drug' | 'drug-drug-gene' | 'drug-drug' | 'pgx-test' | 'phenoconversion-advisory';
+  kind: 'gene-drug' | 'drug-drug-gene' | 'drug-drug' | 'pgx-test' | 'pgx-withheld' | 'phenoconversion-advisory';
   /** The ordered drug the card is about (ingredient name). */
   drug: string;
   /** Identity of the issue: the same key for the same patient and drug means the same advice (override memory). */

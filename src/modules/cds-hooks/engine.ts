@@ -11,6 +11,7 @@ import type { HookRequest } from './request.ts';
 import { drugDrugCards } from './rules/drug-drug.ts';
 import { cpicActionableGenes, geneDrugCards } from './rules/gene-drug.ts';
 import { testCard } from './rules/pgx-test.ts';
+import { withheldCard } from './rules/pgx-withheld.ts';
 
 export interface EngineInput {
   serviceId: string;
@@ -38,6 +39,8 @@ function candidates(input: EngineInput): CardCandidate[] {
     const others = [...patient.medications, ...drafts].filter((m) => m !== order);
     for (const drug of order.ingredients) {
       out.push(...geneDrugCards({ draft: order, drug, patient, comedications: others, config, explanationUrl: input.explanationUrl }));
+      const withheld = patient.withheldGenes?.size ? withheldCard(drug, patient.withheldGenes) : undefined;
+      if (withheld) out.push(withheld);
       if (!patientView && config.suggestTests) {
         const untested = cpicActionableGenes(drug).filter((g) => !patient.testedGenes.has(g) && !testGenesSeen.has(g));
         const card = testCard(drug, untested, request.patientId, (order.resource as MedicationRequest).requester?.reference ? { reference: (order.resource as MedicationRequest).requester!.reference! } : undefined);

@@ -2,12 +2,14 @@
 // registry of outside-EHR clients. Routes authenticate callers themselves (`config: { auth: 'custom' }`).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RequestActor } from '../../fhir/store/types.ts';
+import type { AccessRequest } from '../../security/principal.ts';
 import { FlauraError } from '../../errors.ts';
 import type { Module, ModuleContext } from '../types.ts';
 import { authenticateCaller, checkAdmin, checkPatientAccess, registerClient, type CdsCaller } from './auth.ts';
 import { loadCdsConfig, type CdsConfig } from './config.ts';
 import { evaluate } from './engine.ts';
 import { recordFeedback } from './feedback.ts';
+import { visibleContext } from './consent-filter.ts';
 import { PatientContextCache } from './context-cache.ts';
 import { CardRecorder, type PatientMemory } from './memory.ts';
 import { cdsMigrations } from './migrations.ts';
@@ -84,6 +86,11 @@ async function routes(app: FastifyInstance, ctx: ModuleContext): Promise<void> {
         const [data, start] = await Promise.all([loadPatientData(hook, fetcherFor(ctx, caller, hook, config)), contexts.start(hook.patientId)]);
         patient = data;
         memory = start.memory;
+      }
+      if (caller.kind === 'flaura') {
+        // Consent applies as on a FHIR read: each resource of the context is decided for this caller (audited).
+        const principal = caller.principal;
+        patient = await visibleContext(patient, async (resource) => (await ctx.access.decide(principal, { action: 'read', resourceType: resource.resourceType, resource: resource as unknown as AccessRequest['resource'] })).allowed);
       }
       const root = serviceUrl(ctx, request, service.id).replace(/\/cds-services\/.*$/, '');
       const cards = await evaluate(ctx.db, recorder, { serviceId: service.id, request: hook, patient, config, explanationUrl: (drug) => `${root}/cds-services/explanations/${encodeURIComponent(drug)}` }, memory);

@@ -29,6 +29,10 @@ export interface PatientData {
   fetched: string[];
   /** `Type/id` of every resource the data was read from (the cache drops the patient when one of them changes). */
   resources: string[];
+  /** The phenotype Observations read (consent is decided on them per caller: consent-filter.ts). */
+  observations: Observation[];
+  /** Genes whose stored result the caller may not see (consent); set by consent-filter.ts. */
+  withheldGenes?: Set<string>;
 }
 
 /** Where to fetch what the prefetch lacked. */
@@ -131,14 +135,15 @@ export async function loadPatientData(request: HookRequest, fetcher: Fetcher): P
     return fetcher((PREFETCH[key] ?? '').replace('{{context.patientId}}', request.patientId));
   };
   const [pgx, requests, statements] = await Promise.all([get('pgxPhenotypes'), get('activeMedicationRequests'), get('activeMedicationStatements')]);
-  const { phenotypes, tested } = phenotypesFrom(resources<Observation>(pgx, 'Observation'));
+  const observations = resources<Observation>(pgx, 'Observation');
+  const { phenotypes, tested } = phenotypesFrom(observations);
   // Prefetch from an outside EHR may hold more than asked: keep active ones only.
   const medications = [
     ...resources<MedicationRequest>(requests, 'MedicationRequest').filter((m) => m.status === 'active').map((m) => medicationUse(m, 'active-request')),
     ...resources<MedicationStatement>(statements, 'MedicationStatement').filter((m) => m.status === 'active').map((m) => medicationUse(m, 'active-statement')),
   ];
   const read = [pgx, requests, statements].flatMap((b) => (b.entry ?? []).flatMap((e) => (e.resource?.id ? [`${e.resource.resourceType}/${e.resource.id}`] : [])));
-  return { phenotypes, testedGenes: tested, medications, fetched, resources: read };
+  return { phenotypes, testedGenes: tested, medications, fetched, resources: read, observations };
 }
 
 /** Whether the request leaves every prefetch key to be read from the store (then its context may come from the cache). */
