@@ -9,6 +9,7 @@ import { isBreakGlass, auditPurpose, auditRefusal, auditWho, auditWhat, groupAud
 import { align, readChart } from '../../web/src/logic/chart.ts';
 import { dataVersionText, toPgxSummary, type PgxSummaryResponse } from '../../web/src/logic/pgx.ts';
 import { explainForPatient, phenotypeTone } from '../../web/src/components/pgxWords.ts';
+import { quantity } from '../../web/src/components/format.ts';
 import { validateResource } from '../../src/fhir/validation/index.ts';
 import { consentRules, evaluateConsent, isPrivacyConsent } from '../../src/security/consent/rules.ts';
 import dataClassesFile from '../../data/security/data-classes.json' with { type: 'json' };
@@ -135,6 +136,17 @@ describe('access log', () => {
       at('2026-01-01T09:59:30Z'),
     ]);
     expect(rows.map((r) => r.count)).toEqual([2, 1, 2]);
+  });
+});
+
+describe('values as people read them', () => {
+  it('rounds daily means and drops UCUM annotations and brackets', () => {
+    expect(quantity({ value: 72.667, unit: '/min' })).toBe('72.7 /min');
+    expect(quantity({ value: 7297, unit: '{steps}' })).toBe('7,297 steps');
+    expect(quantity({ value: 128, unit: 'mm[Hg]' })).toBe('128 mmHg');
+    expect(quantity({ value: 0.857, unit: 'mmol/L' })).toBe('0.86 mmol/L');
+    expect(quantity({ value: 96 })).toBe('96');
+    expect(quantity(undefined)).toBe('—');
   });
 });
 

@@ -29,9 +29,17 @@ export function age(birthDate: string | undefined, now = new Date()): number | u
   return a;
 }
 
+/** A unit as people read it: UCUM annotations and brackets dropped (`{steps}` → steps, `mm[Hg]` → mmHg). */
+export function unitText(unit: string): string {
+  return unit.replace(/\{([^}]*)\}/g, '$1').replace(/[[\]]/g, '');
+}
+
+/** A measured value with sensible precision (daily means arrive as 72.667): 2 decimals below 10, else 1. */
 export function quantity(q: Quantity | undefined): string {
   if (!q || q.value === undefined) return '—';
-  return `${q.value}${q.unit ? ` ${q.unit}` : ''}`;
+  const digits = Math.abs(q.value) < 10 ? 2 : 1;
+  const value = q.value.toLocaleString('en-US', { maximumFractionDigits: digits });
+  return `${value}${q.unit ? ` ${unitText(q.unit)}` : ''}`;
 }
 
 export function patientSummary(p: Patient): string {
