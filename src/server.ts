@@ -98,7 +98,7 @@ function storeDeps(now?: () => Date): StoreDeps {
   return {
     // Data-class labels (genomic, SDOH, …) join meta.security before storage (and before sealing decides on them).
     validate: (resource) => withDataClassLabels(assertValidResource(resource) as Resource),
-    writeIndex: (tx, items) => writeSearchIndexBatch(tx, items),
+    writeIndex: (tx, items, options) => writeSearchIndexBatch(tx, items, options),
     deleteIndex: (tx, rid) => deleteSearchIndex(tx, rid),
     appendEvents: (tx, events) => appendEvents(tx, events),
     search: (q, resourceType, params, options) => {
@@ -206,7 +206,15 @@ export async function createFlaura(config: FlauraConfig, options: CreateFlauraOp
   });
   app.setErrorHandler((err, request, reply) => sendError(request, reply, err));
   const modules = selectModules(config.modules);
-  registerAuthHook(app, { authenticate: (header, ip) => auth.authenticate(header, ip), extraPrefixes: modules.map((m) => `/${m.name}`) });
+  registerAuthHook(app, {
+    authenticate: (header, ip) => auth.authenticate(header, ip),
+    extraPrefixes: modules.map((m) => `/${m.name}`),
+    // A refused token is an access attempt too (ASVS V7.2.1, HIPAA §164.312(b)): recorded, without the token itself.
+    onRejected: (request, err) => {
+      const e = err instanceof FlauraError ? err : undefined;
+      audit.record({ action: 'E', subtype: 'authenticate', status: e?.status ?? 401, detail: `${request.method} ${request.url.split('?')[0]}: ${e ? `${e.code}: ${e.message}` : 'authentication failed'}`, ip: request.ip, requestId: request.id });
+    },
+  });
   await registerTransportSecurity(app, { tls: https !== undefined, corsOrigins: config.corsOrigins, rateLimitPerMinute: config.rateLimitPerMinute });
   app.get('/healthz', async () => ({ status: 'ok' }));
   const now = options.now ?? (() => new Date());
@@ -214,7 +222,7 @@ export async function createFlaura(config: FlauraConfig, options: CreateFlauraOp
   const clients = new ClientStore(db);
   const oauth = new OAuthServer({ db, auth, users, clients, tokenEndpoint: () => `${listeningRoot}/auth/token`, now });
   const patientExists = async (id: string) => (await store.read('Patient', id).then(() => true, () => false));
-  await app.register(authRoutes, { db, auth, oauth, users, clients, rootUrl: () => listeningRoot, patientExists, now });
+  await app.register(authRoutes, { db, auth, oauth, users, clients, rootUrl: () => listeningRoot, patientExists, now, audit });
   await registerWebClient(clients, listeningRoot);
   // The browser app (web/dist) at `/`; public static files, the data comes through the authorized APIs.
   await app.register(webPlugin);

@@ -243,6 +243,22 @@ describe('consent managed by the patient', () => {
 });
 
 describe('audit trail', () => {
+  it('records refused tokens and sign-in attempts, with where they came from and never the token', async () => {
+    const forged = `${(await server.token({ role: 'clinician' })).slice(0, -4)}AAAA`;
+    expect((await server.fhir('GET', `Patient/${ids.p1}`, undefined, { authorization: '' })).status).toBe(401);
+    expect((await server.fhir('GET', `Patient/${ids.p1}`, undefined, { authorization: `Bearer ${forged}` })).status).toBe(401);
+    await server.flaura.security.audit.flush();
+    await server.flaura.events.waitForIdle(20_000);
+    const found = await server.fhir('GET', 'AuditEvent?subtype=authenticate&outcome=4&_count=50');
+    expect(found.status).toBe(200);
+    const events = ((found.body as Bundle).entry ?? []).map((e) => e.resource as unknown as { outcomeDesc: string; agent: { network?: { address: string } }[] });
+    const descriptions = events.map((e) => e.outcomeDesc);
+    expect(descriptions.some((d) => d.startsWith(`GET /fhir/Patient/${ids.p1}: UNAUTHORIZED`))).toBe(true);
+    expect(descriptions.some((d) => /TOKEN_INVALID/.test(d))).toBe(true);
+    expect(events.every((e) => e.agent[0]!.network?.address)).toBe(true);
+    expect(JSON.stringify(found.body)).not.toContain(forged.slice(0, 40));
+  });
+
   it('records denied reads and chains every record; tampering with a row breaks the chain there', async () => {
     const p1 = auth(await server.token({ role: 'patient', patientId: ids.p1! }));
     await server.fhir('GET', `Observation/${ids.o2}`, undefined, p1);

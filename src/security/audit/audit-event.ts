@@ -32,6 +32,10 @@ export interface AuditInput {
   recorded?: Date;
   /** A stated reason (break-the-glass), shown to the patient with the patient entity. */
   reason?: string;
+  /** Where the request came from, when there is no principal (failed authentication). */
+  ip?: string;
+  /** The user name given at sign-in, when there is no principal yet. */
+  username?: string;
 }
 
 const REST_INTERACTIONS = new Set(['read', 'vread', 'update', 'patch', 'delete', 'history-instance', 'history-type', 'history-system', 'create', 'search-type', 'search-system', 'capabilities', 'transaction', 'batch', 'operation']);
@@ -50,10 +54,10 @@ export function buildAuditEvent(input: AuditInput): AuditEvent {
   const user: AuditEventAgent = {
     type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'IRCP', display: 'information recipient' }] },
     ...(p?.role ? { role: [{ coding: [{ system: 'https://flaura.dev/fhir/CodeSystem/role', code: p.role }] }] } : {}),
-    who: p?.fhirUser ? { reference: p.fhirUser } : { identifier: { system: FLAURA_SUBJECT_SYSTEM, value: p?.subject ?? 'flaura' } },
+    who: p?.fhirUser ? { reference: p.fhirUser } : { identifier: { system: FLAURA_SUBJECT_SYSTEM, value: p?.subject ?? input.username ?? (input.ip ? 'anonymous' : 'flaura') } },
     ...(p ? { altId: p.subject } : {}),
     requestor: true,
-    ...(p?.ip ? { network: { address: p.ip, type: '2' as const } } : {}),
+    ...((p?.ip ?? input.ip) ? { network: { address: (p?.ip ?? input.ip)!, type: '2' as const } } : {}),
     ...(purposeOfUse ? { purposeOfUse } : {}),
   };
   const agents: AuditEventAgent[] = [user];

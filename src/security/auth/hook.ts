@@ -37,6 +37,8 @@ export interface AuthHookOptions {
   authenticate(header: string | undefined, ip?: string): Promise<Principal>;
   /** Extra protected prefixes, e.g. `/wearables`, `/pgx` (one per module). */
   extraPrefixes: readonly string[];
+  /** Told of every refused token (missing, malformed, expired, revoked…), for the audit trail. */
+  onRejected?(request: FastifyRequest, err: unknown): void;
 }
 
 /** True when this request needs a verified access token before any handler runs. */
@@ -56,6 +58,11 @@ export function registerAuthHook(app: FastifyInstance, options: AuthHookOptions)
   app.decorateRequest('principal', undefined);
   app.addHook('onRequest', async (request) => {
     if (!requiresToken(request, prefixes)) return;
-    request.principal = await options.authenticate(request.headers.authorization, request.ip);
+    try {
+      request.principal = await options.authenticate(request.headers.authorization, request.ip);
+    } catch (err) {
+      options.onRejected?.(request, err);
+      throw err;
+    }
   });
 }

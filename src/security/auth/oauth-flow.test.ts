@@ -4,6 +4,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT, type CryptoKey } from 'jose';
 import type { InjectOptions } from 'fastify';
+import type { AuditEvent, Bundle } from '@medplum/fhirtypes';
 import { startTestServer, type TestServer } from '../../../test/test-server.ts';
 import { testDbKind } from '../../../test/test-db.ts';
 
@@ -192,6 +193,14 @@ describe(`SMART authorization server on ${testDbKind}`, () => {
       await s.testDb.db.query("UPDATE auth_user SET locked_until = now() - interval '1 second' WHERE username = 'locky'");
       const later = await signIn('locky', PASSWORD, { code_challenge: pkce().challenge });
       expect(later.page.statusCode).toBe(303);
+      // Every attempt is in the audit trail: six refused (five wrong passwords, one while locked), one let in.
+      await s.flaura.security.audit.flush();
+      await s.flaura.events.waitForIdle(20_000);
+      const logins = (await s.fhir('GET', 'AuditEvent?subtype=login&_count=100')).body as Bundle;
+      const mine = (logins.entry ?? []).map((e) => e.resource as AuditEvent).filter((a) => a.agent[0]!.who?.identifier?.value === 'locky');
+      expect(mine.filter((a) => a.outcome === '4').map((a) => a.outcomeDesc)).toEqual(expect.arrayContaining(['sign-in failed: bad-password', 'sign-in failed: locked']));
+      expect(mine.filter((a) => a.outcome === '4')).toHaveLength(6);
+      expect(mine.filter((a) => a.outcome === '0')).toHaveLength(1);
     });
   });
 

@@ -14,6 +14,7 @@ import { grantedScope } from './scope-grant.ts';
 import type { ParsedScopes } from './scopes.ts';
 import type { AuthService } from './service.ts';
 import type { UserStore } from './users.ts';
+import type { AuditRecorder } from '../audit/trail.ts';
 
 export const LAUNCH_TTL_MS = 5 * 60_000;
 const CSRF_COOKIE = 'flaura_login_csrf';
@@ -29,6 +30,8 @@ export interface AuthRoutesOptions {
   rootUrl(): string;
   patientExists(id: string): Promise<boolean>;
   now(): Date;
+  /** Sign-in attempts (failed and successful) go to the audit trail. */
+  audit?: AuditRecorder;
 }
 
 /** The SMART configuration (SMART App Launch 2.x §Conformance, `.well-known/smart-configuration`). */
@@ -242,6 +245,7 @@ export async function authRoutes(app: FastifyInstance, o: AuthRoutesOptions): Pr
     const result = await o.users.login(username ?? '', str(body.password) ?? '');
     if ('failure' in result) {
       request.log.info({ username, failure: result.failure }, 'sign-in failed');
+      o.audit?.record({ action: 'E', subtype: 'login', status: 401, detail: `sign-in failed: ${result.failure}`, ip: request.ip, ...(username ? { username: username } : {}), requestId: request.id });
       // One message for every failure: the page must not reveal which usernames exist.
       return loginPage(reply, request, checked, {
         error: 'Sign-in failed: wrong username or password, or the account is locked after repeated failures (try again in 15 minutes).',
@@ -250,6 +254,7 @@ export async function authRoutes(app: FastifyInstance, o: AuthRoutesOptions): Pr
       });
     }
     const user = result.user;
+    o.audit?.record({ action: 'E', subtype: 'login', status: 200, username: user.username, ip: request.ip, requestId: request.id });
     let patientId: string | undefined;
     let encounterId: string | undefined;
     if (checked.launch) {
