@@ -20,6 +20,9 @@ interface StatementStat {
 
 const stats = new Map<string, StatementStat>();
 let recording = false;
+/** While set, every statement of a transaction is first run under EXPLAIN ANALYZE in a savepoint that is rolled back. */
+let explaining = false;
+const plans: string[] = [];
 /** PostgreSQL backends that served this process (their CPU time is the database's share of the work). */
 const backends = new Set<number>();
 
@@ -43,9 +46,15 @@ function note(sql: string, ms: number): void {
   stats.set(key, s);
 }
 
-function timed(q: Queryable): Queryable {
+function timed(q: Queryable, inTransaction = false): Queryable {
   return {
     async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+      if (explaining && inTransaction && /^\s*(WITH|INSERT|UPDATE|DELETE)/.test(sql)) {
+        await q.query('SAVEPOINT explain');
+        const { rows } = await q.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, WAL, COSTS OFF) ${sql}`, params);
+        await q.query('ROLLBACK TO SAVEPOINT explain');
+        plans.push(`${sql.replace(/\s+/g, ' ').slice(0, 100)}\n${rows.map((r) => r['QUERY PLAN']).join('\n')}`);
+      }
       const start = performance.now();
       try {
         return await q.query<R>(sql, params);
@@ -69,7 +78,7 @@ function timedDb(db: Db): Db {
       try {
         return await db.transaction(async (tx) => {
           if (kind === 'postgres' && backends.size < 20) backends.add((await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid);
-          const out = await fn(timed(tx));
+          const out = await fn(timed(tx, true));
           inner = performance.now();
           return out;
         });
@@ -122,6 +131,12 @@ try {
   console.log(`${kind}: ${profiled} transactions after ${warmup}: ${((profiled * 100) / (ms / 1000)).toFixed(0)} entries/s, ${(ms / profiled).toFixed(1)} ms per transaction, CPU ${((used.user + used.system) / 1000 / profiled).toFixed(1)} ms per transaction (Flaura) + ${dbCpu.toFixed(1)} ms (${backends.size} PostgreSQL backends); load ${loadavg().map((l) => l.toFixed(1)).join(' / ')}`);
   console.log('ms/tx    calls/tx  max ms  statement');
   for (const [sql, s] of rows) console.log(`${(s.totalMs / profiled).toFixed(2).padStart(7)}  ${(s.count / profiled).toFixed(1).padStart(8)}  ${s.maxMs.toFixed(1).padStart(6)}  ${sql}`);
+  if (process.env.FLAURA_PROFILE_EXPLAIN && kind === 'postgres') {
+    explaining = true;
+    await post(warmup + profiled);
+    explaining = false;
+    console.log(`\nEXPLAIN (ANALYZE, BUFFERS, WAL) of the writes of one more transaction (and of whatever ran beside it):\n\n${plans.join('\n\n')}`);
+  }
 } finally {
   await flaura.close();
   if (admin) {

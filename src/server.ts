@@ -45,6 +45,7 @@ import { loadTlsFiles, registerTransportSecurity } from './security/transport.ts
 import { AccessService } from './security/access/access-control.ts';
 import { withDataClassLabels } from './security/access/data-classes.ts';
 import { AuditTrail } from './security/audit/trail.ts';
+import { AttemptThrottle } from './security/audit/attempt-throttle.ts';
 import { securityMigrations } from './security/audit/migrations.ts';
 import { securityRoutes } from './security/routes.ts';
 import { join } from 'node:path';
@@ -206,13 +207,17 @@ export async function createFlaura(config: FlauraConfig, options: CreateFlauraOp
   });
   app.setErrorHandler((err, request, reply) => sendError(request, reply, err));
   const modules = selectModules(config.modules);
+  const refusals = new AttemptThrottle(60);
   registerAuthHook(app, {
     authenticate: (header, ip) => auth.authenticate(header, ip),
     extraPrefixes: modules.map((m) => `/${m.name}`),
     // A refused token is an access attempt too (ASVS V7.2.1, HIPAA §164.312(b)): recorded, without the token itself.
     onRejected: (request, err) => {
+      const admitted = refusals.admit(request.ip);
+      if (admitted === 'drop') return;
       const e = err instanceof FlauraError ? err : undefined;
-      audit.record({ action: 'E', subtype: 'authenticate', status: e?.status ?? 401, detail: `${request.method} ${request.url.split('?')[0]}: ${e ? `${e.code}: ${e.message}` : 'authentication failed'}`, ip: request.ip, requestId: request.id });
+      const what = admitted === 'summarize' ? 'further refused requests from this address are not recorded until the minute is over' : e ? `${e.code}: ${e.message}` : 'authentication failed';
+      audit.record({ action: 'E', subtype: 'authenticate', status: e?.status ?? 401, detail: `${request.method} ${request.url.split('?')[0]}: ${what}`, ip: request.ip, requestId: request.id });
     },
   });
   await registerTransportSecurity(app, { tls: https !== undefined, corsOrigins: config.corsOrigins, rateLimitPerMinute: config.rateLimitPerMinute });

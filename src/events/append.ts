@@ -35,16 +35,17 @@ export async function appendEvents(tx: Queryable, events: readonly NewEvent[]): 
     };
   });
   await tx.query('SELECT pg_advisory_xact_lock($1)', [EVENT_APPEND_LOCK]);
-  // ORDER BY ordinality: nextval follows the order rows are produced, so seqs follow the caller's order.
+  // ORDER BY ordinality: nextval follows the order rows are produced, so seqs follow the caller's order. The
+  // notification rides in the same statement (one round trip); LISTENers get it only at commit, nothing on rollback.
   await tx.query(
-    `INSERT INTO flaura_event (topic, resource_type, resource_id, version_id, action, actor, payload, occurred_at)
-     SELECT e->>'topic', e->>'resource_type', e->>'resource_id', e->>'version_id', e->>'action',
-       NULLIF(e->'actor', 'null'::jsonb), NULLIF(e->'payload', 'null'::jsonb), clock_timestamp()
-     FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(e, ord)
-     ORDER BY x.ord`,
+    `WITH appended AS (
+       INSERT INTO flaura_event (topic, resource_type, resource_id, version_id, action, actor, payload, occurred_at)
+       SELECT e->>'topic', e->>'resource_type', e->>'resource_id', e->>'version_id', e->>'action',
+         NULLIF(e->'actor', 'null'::jsonb), NULLIF(e->'payload', 'null'::jsonb), clock_timestamp()
+       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(e, ord)
+       ORDER BY x.ord)
+     SELECT pg_notify('${EVENT_CHANNEL}', '')`,
     [JSON.stringify(rows)],
   );
-  // Delivered to LISTENers only at commit (nothing on rollback).
-  await tx.query(`SELECT pg_notify('${EVENT_CHANNEL}', '')`);
   signalAppend();
 }

@@ -21,10 +21,20 @@ export function backoffDelay(attempt: number, base: number, cap: number): number
   return Math.min(cap, base * 2 ** Math.max(0, attempt - 1));
 }
 
+/**
+ * Skipping past other consumers' events is written to the database at most this often (or after this many seqs):
+ * every writer's commit used to cost each consumer an offset write of its own. Losing an unwritten skip in a crash
+ * only makes the consumer re-read events it does not handle; delivered events are written at once, as before.
+ */
+const SKIP_PERSIST_MS = 1000;
+const SKIP_PERSIST_SEQS = 10_000;
+
 /** A consumer loop. `crash()` abandons it without committing anything more (tests of replay). */
 export class OutboxConsumer {
-  /** Offset committed to the database. */
+  /** Everything up to this seq is handled (or not this consumer's); the database holds `persisted`. */
   committed = 0;
+  private persisted = 0;
+  private persistedAt = 0;
   private running = false;
   /** One per run: a crashed run keeps its own flag, so a restarted consumer never commits for it. */
   private run_ = { crashed: false };
@@ -42,6 +52,8 @@ export class OutboxConsumer {
   async start(): Promise<void> {
     if (this.running) return;
     this.committed = await readOffset(this.db, this.s.name);
+    this.persisted = this.committed;
+    this.persistedAt = Date.now();
     this.running = true;
     this.run_ = { crashed: false };
     this.loop = this.run(this.run_);
@@ -58,6 +70,7 @@ export class OutboxConsumer {
     this.running = false;
     this.wake();
     await this.loop;
+    if (!this.run_.crashed && this.committed > this.persisted) await this.persist(this.committed);
   }
 
   /** Stops at once; an in-flight handler's result is never committed, so its events replay on restart. */
@@ -82,7 +95,7 @@ export class OutboxConsumer {
         }
         // Nothing matching lies between the last event and `head` (same snapshot): skip the others' events.
         if (live() && events.length < this.s.readBatchSize && head > this.committed && (events.length === 0 || this.committed >= events[events.length - 1]!.seq)) {
-          await this.commit(token, head);
+          await this.commit(token, head, true);
         }
       } catch (err) {
         if (token.crashed) return;
@@ -100,10 +113,17 @@ export class OutboxConsumer {
     }
   }
 
-  private async commit(token: { crashed: boolean }, seq: number): Promise<void> {
+  /** Moves the offset to `seq`; a `skip` (no event of ours in between) is written to the database lazily. */
+  private async commit(token: { crashed: boolean }, seq: number, skip = false): Promise<void> {
     if (token.crashed) return;
-    await commitOffset(this.db, this.s.name, seq);
+    if (!skip || seq - this.persisted >= SKIP_PERSIST_SEQS || Date.now() - this.persistedAt >= SKIP_PERSIST_MS) await this.persist(seq);
     this.committed = Math.max(this.committed, seq);
+  }
+
+  private async persist(seq: number): Promise<void> {
+    await commitOffset(this.db, this.s.name, seq);
+    this.persisted = Math.max(this.persisted, seq);
+    this.persistedAt = Date.now();
   }
 
   /** Delivers one batch with retries; returns false when stopped before it was committed. */

@@ -193,22 +193,29 @@ function plansFor(resourceType: string): Plan[] {
   return list;
 }
 
-/** True when the resource has a top-level element the expression reads (`value` matches `valueQuantity`). */
-function mayHaveValues(resource: Obj, reads: ReadonlySet<string> | undefined): boolean {
-  if (!reads) return true;
+/** The top-level element names a resource has, choice elements also by every prefix before a capital (`value`). */
+function presentElements(resource: Obj): Set<string> {
+  const names = new Set<string>();
   for (const key of Object.keys(resource)) {
-    if (reads.has(key)) return true;
-    // Choice elements may be named by any prefix ending before a capital (valueCodeableConcept -> value).
-    for (let i = 1; i < key.length; i++) if (key[i]! >= 'A' && key[i]! <= 'Z' && reads.has(key.slice(0, i))) return true;
+    names.add(key);
+    for (let i = 1; i < key.length; i++) if (key[i]! >= 'A' && key[i]! <= 'Z') names.add(key.slice(0, i));
   }
+  return names;
+}
+
+/** True when the resource has a top-level element the expression reads (`value` matches `valueQuantity`). */
+function mayHaveValues(present: ReadonlySet<string>, reads: ReadonlySet<string> | undefined): boolean {
+  if (!reads) return true;
+  for (const name of reads) if (present.has(name)) return true;
   return false;
 }
 
 /** Every index entry of a resource, per table. */
 export function extractIndexEntries(resource: Resource): IndexEntries {
   const out: IndexEntries = { token: [], string: [], date: [], number: [], quantity: [], reference: [], uri: [], composite: [] };
+  const present = presentElements(resource as unknown as Obj);
   for (const plan of plansFor(resource.resourceType)) {
-    if (!mayHaveValues(resource as unknown as Obj, plan.reads)) continue;
+    if (!mayHaveValues(present, plan.reads)) continue;
     addPlanValues(out, plan, resource);
   }
   return out;
@@ -222,12 +229,26 @@ export function extractParamEntries(resource: Resource, def: SearchParamDef): In
   return out;
 }
 
+/** A cheap, unambiguous identity of an index entry (length-prefixed values, nested for composites), to drop duplicates. */
+function signature(e: object): string {
+  let sig = '';
+  for (const v of Object.values(e)) {
+    if (v === null || v === undefined) sig += '-';
+    else if (typeof v === 'object') sig += `{${signature(v as object)}}`;
+    else {
+      const text = String(v);
+      sig += `${text.length}:${text}`;
+    }
+  }
+  return sig;
+}
+
 function addPlanValues(out: IndexEntries, plan: Plan, resource: Resource): void {
   const { def } = plan;
   const key = def.key;
   const seen = new Set<string>();
-  const push = <T>(list: { key: string; e: T }[], e: T) => {
-    const sig = JSON.stringify(e);
+  const push = <T extends object>(list: { key: string; e: T }[], e: T) => {
+    const sig = signature(e);
     if (seen.has(sig)) return;
     seen.add(sig);
     list.push({ key, e });

@@ -2,6 +2,8 @@
 
 /** Lowercase, accents removed (https://hl7.org/fhir/R4/search.html#string: case- and accent-insensitive). */
 export function normalizeString(text: string): string {
+  // Printable ASCII has no accents to remove: skip the Unicode decomposition (most codes and names).
+  if (/^[ -~]*$/.test(text)) return text.toLowerCase();
   return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 

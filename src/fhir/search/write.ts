@@ -1,4 +1,4 @@
-// Writes and deletes the search index rows of resources, with one multi-row INSERT per table per call.
+// Writes and deletes the search index rows of resources: one statement per call, whatever the tables and rows.
 import type { Resource } from '@medplum/fhirtypes';
 import type { Queryable } from '../../db/index.ts';
 import { extractIndexEntries, type CompositeEntry, type DateEntry, type IndexEntries, type QuantityEntry, type ReferenceEntry, type StringEntry, type TokenEntry } from './extract.ts';
@@ -53,33 +53,47 @@ function rowsOf(items: readonly { rid: number; entries: IndexEntries }[]): Map<s
   return rows;
 }
 
-/** One INSERT … SELECT FROM unnest(arrays) per table: a fixed statement text whatever the row count. */
-async function insertRows(tx: Queryable, table: keyof typeof COLUMNS, rows: Row[]): Promise<void> {
-  if (rows.length === 0) return;
+/** Column expressions of one table's rows, read from `unnest` of one array parameter per column. */
+function insertCte(table: keyof typeof COLUMNS, rows: Row[], params: unknown[]): string {
   const columns = COLUMNS[table];
-  const arrays = columns.map((_, i) => rows.map((r) => r[i] ?? null));
-  const casts = columns.map((c, i) => `$${i + 1}::${COLUMN_TYPES[c] ?? 'text'}[]`);
+  const casts = columns.map((c, i) => {
+    params.push(rows.map((r) => r[i] ?? null));
+    return `$${params.length}::${COLUMN_TYPES[c] ?? 'text'}[]`;
+  });
   const select = columns.map((c) => (c === 'low' || c === 'high' ? (table === 'fhir_search_date' ? `${c}::timestamptz` : `${c}::numeric`) : c));
-  await tx.query(`INSERT INTO ${table} (${columns.join(', ')}) SELECT ${select.join(', ')} FROM unnest(${casts.join(', ')}) AS u(${columns.join(', ')})`, arrays);
+  return `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${select.join(', ')} FROM unnest(${casts.join(', ')}) AS u(${columns.join(', ')})`;
 }
 
-/** One statement deleting the rows of every index table (a round trip and a plan instead of eight). */
-const DELETE_ALL_SQL = `WITH ${INDEX_TABLES.map((t, i) => `d${i} AS (DELETE FROM ${t} WHERE rid = ANY($1::bigint[]))`).join(', ')} SELECT 1`;
-
-/** Deletes every index row of the given resources. */
-async function deleteRows(tx: Queryable, rids: readonly number[]): Promise<void> {
-  if (rids.length === 0) return;
-  await tx.query(DELETE_ALL_SQL, [rids]);
+/**
+ * One statement for the whole replacement: a DELETE of the old rows (unless every resource is new) and an
+ * INSERT … SELECT FROM unnest(arrays) per table that has rows, as data-modifying CTEs. They run on one snapshot,
+ * so the DELETEs never see the rows inserted beside them (PostgreSQL 15 docs, queries-with.html#QUERIES-WITH-MODIFYING).
+ */
+async function replaceRows(tx: Queryable, rids: readonly number[], rows: Map<string, Row[]>, fresh: boolean): Promise<void> {
+  const params: unknown[] = [];
+  const ctes: string[] = [];
+  if (!fresh && rids.length > 0) {
+    params.push(rids);
+    for (const table of INDEX_TABLES) ctes.push(`DELETE FROM ${table} WHERE rid = ANY($1::bigint[])`);
+  }
+  for (const table of INDEX_TABLES) {
+    const tableRows = rows.get(table)!;
+    if (tableRows.length > 0) ctes.push(insertCte(table, tableRows, params));
+  }
+  if (ctes.length === 0) return;
+  await tx.query(`WITH ${ctes.map((sql, i) => `w${i} AS (${sql})`).join(', ')} SELECT 1`, params);
 }
 
-/** Replaces the index rows of many resources (transaction ingest): one DELETE statement and one INSERT per table. */
-export async function writeSearchIndexBatch(tx: Queryable, items: readonly { rid: number; resource: Resource }[]): Promise<void> {
+/**
+ * Replaces the index rows of many resources (transaction ingest) in one statement. `fresh`: every resource was
+ * created in this transaction, so it has no rows to delete yet.
+ */
+export async function writeSearchIndexBatch(tx: Queryable, items: readonly { rid: number; resource: Resource }[], options: { fresh?: boolean } = {}): Promise<void> {
   if (items.length === 0) return;
   // The last version of a resource written twice in one batch wins.
   const latest = new Map(items.map((i) => [i.rid, i.resource] as const));
-  await deleteRows(tx, [...latest.keys()]);
   const rows = rowsOf([...latest].map(([rid, resource]) => ({ rid, entries: extractIndexEntries(resource) })));
-  for (const table of INDEX_TABLES) await insertRows(tx, table, rows.get(table)!);
+  await replaceRows(tx, [...latest.keys()], rows, options.fresh === true);
 }
 
 /** Replaces the index rows of one resource (`rid` from fhir_resource). */
@@ -89,5 +103,5 @@ export function writeSearchIndex(tx: Queryable, rid: number, resource: Resource)
 
 /** Removes the index rows of a resource (on delete; the fhir_resource row stays with deleted = true). */
 export function deleteSearchIndex(tx: Queryable, rid: number): Promise<void> {
-  return deleteRows(tx, [rid]);
+  return replaceRows(tx, [rid], new Map(INDEX_TABLES.map((t) => [t, []])), false);
 }

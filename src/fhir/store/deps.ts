@@ -17,8 +17,8 @@ export interface StoreEvent {
 export interface StoreDeps {
   /** Checks a resource against the R4 definitions; throws FlauraError 400 listing every issue. */
   validate(resource: unknown): Resource;
-  /** Replaces the search-index rows of each (rid, resource). */
-  writeIndex(tx: Queryable, items: readonly { rid: number; resource: Resource }[]): Promise<void>;
+  /** Replaces the search-index rows of each (rid, resource); `fresh`: all were created in this transaction (nothing to delete). */
+  writeIndex(tx: Queryable, items: readonly { rid: number; resource: Resource }[], options?: { fresh?: boolean }): Promise<void>;
   deleteIndex(tx: Queryable, rid: number): Promise<void>;
   appendEvents(tx: Queryable, events: readonly StoreEvent[]): Promise<void>;
   search(q: Queryable, resourceType: string | undefined, params: readonly [string, string][], options: { baseUrl: string; lenient?: boolean; compartment?: { resourceType: 'Patient'; id: string }; open?: (stored: Resource) => Resource }): Promise<Bundle>;
