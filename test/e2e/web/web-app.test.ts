@@ -292,6 +292,14 @@ describe.skipIf(testDbKind === 'postgres')('web app (Chromium)', () => {
 
     it('the clinician then no longer sees the PGx panel, unless she breaks the glass', async () => {
       const page = clinician;
+      // Ordering clopidogrel again: decision support says a result is on file but not shared, and names no phenotype.
+      await page.goto(`${server.url}/patients/demo-maria/prescribe`);
+      await page.getByLabel('Medicine').selectOption({ label: 'clopidogrel' });
+      await page.getByRole('button', { name: 'Check and sign' }).click();
+      await page.locator('.cds-card', { hasText: 'not shared with you' }).waitFor();
+      expect(await page.locator('.cds-card.cds-critical').count()).toBe(0);
+      expect(await page.locator('body').textContent()).not.toMatch(/Poor Metabolizer/i);
+
       await page.goto(`${server.url}/patients/demo-maria/genomics`);
       const breakGlass = page.getByRole('button', { name: 'Break the glass…' });
       await breakGlass.waitFor();
