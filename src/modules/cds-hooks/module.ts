@@ -15,6 +15,8 @@ import { CardRecorder, type PatientMemory } from './memory.ts';
 import { cdsMigrations } from './migrations.ts';
 import { loadPatientData, nothingPrefetched, ownersOf, PREFETCH, remoteFetcher, storeFetcher, type Fetcher, type PatientData } from './patient-data.ts';
 import { parseHookRequest } from './request.ts';
+import { medicationUse } from './medications.ts';
+import { guidanceGenes } from './rules/gene-drug.ts';
 import { drugExplanation } from './rules/patient-words.ts';
 
 export interface ServiceDefinition {
@@ -90,7 +92,9 @@ async function routes(app: FastifyInstance, ctx: ModuleContext): Promise<void> {
       if (caller.kind === 'flaura') {
         // Consent applies as on a FHIR read: each resource of the context is decided for this caller (audited).
         const principal = caller.principal;
-        patient = await visibleContext(patient, async (resource) => (await ctx.access.decide(principal, { action: 'read', resourceType: resource.resourceType, resource: resource as unknown as AccessRequest['resource'] })).allowed);
+        const drugs = hook.hook === 'patient-view' ? patient.medications.flatMap((m) => m.ingredients) : hook.drafts.flatMap((d) => medicationUse(d, 'draft').ingredients);
+        const genes = new Set(drugs.flatMap(guidanceGenes));
+        patient = await visibleContext(patient, async (resource) => (await ctx.access.decide(principal, { action: 'read', resourceType: resource.resourceType, resource: resource as unknown as AccessRequest['resource'] })).allowed, genes);
       }
       const root = serviceUrl(ctx, request, service.id).replace(/\/cds-services\/.*$/, '');
       const cards = await evaluate(ctx.db, recorder, { serviceId: service.id, request: hook, patient, config, explanationUrl: (drug) => `${root}/cds-services/explanations/${encodeURIComponent(drug)}` }, memory);

@@ -278,6 +278,11 @@ export function geneDrugCards(input: GeneDrugInput): CardCandidate[] {
   return cards;
 }
 
+/** The genes the CPIC/DPWG guidance of a drug is keyed by (the phenotypes its cards may use). */
+export function guidanceGenes(drug: string): string[] {
+  return [...new Set((loadGuidanceKnowledge().byDrug.get(drug) ?? []).flatMap((f) => f.genes))];
+}
+
 /** True when CPIC gives actionable advice for the drug for some phenotype of `gene` (used to suggest the test). */
 export function cpicActionableGenes(drug: string): string[] {
   const files = (loadGuidanceKnowledge().byDrug.get(drug) ?? []).filter((f) => f.source === 'CPIC');
