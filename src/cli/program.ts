@@ -6,6 +6,7 @@ import { registerSeedDemoCommand } from './commands/seed-demo.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerTokenCommand } from './commands/token.ts';
 import { registerAuditCommand } from '../security/audit/cli.ts';
+import { registerKeysCommand } from '../security/encryption/cli.ts';
 import { registerUserCommand } from './commands/user.ts';
 import { registerPgxCli } from '../modules/pgx/index.ts';
 import { callVcf } from '../modules/pgx/matcher/caller.ts';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerImportCommand(program);
   registerTokenCommand(program);
   registerAuditCommand(program);
+  registerKeysCommand(program);
   registerUserCommand(program);
   registerPgxCli(program, { callVcf });
   registerPgxImportCli(program, {

@@ -4,9 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
-import type { Db } from '../../db/index.ts';
+import type { Db, Queryable } from '../../db/index.ts';
 import { FlauraError } from '../../errors.ts';
-import { decryptEnvelope, encryptEnvelope, type KeyRing } from '../encryption/envelope.ts';
+import { decryptEnvelope, encryptEnvelope, envelopeKeyId, rewrapEnvelope, type KeyRing } from '../encryption/envelope.ts';
 
 export const SIGNING_ALG = 'ES256';
 // Any constant works; it serialises key creation between the nodes of one database.
@@ -175,6 +175,24 @@ export class SigningKeys implements TokenSigner {
 
 interface MirrorFile {
   keys: { kid: string; private_sealed: string; created_at: string; retired_at: string | null }[];
+}
+
+/** Rewrites the mirror file from the key table (after `flaura keys rotate` re-wrapped the private keys). */
+export async function refreshSigningKeyMirror(db: Queryable, path: string): Promise<void> {
+  writeMirror(path, (await db.query<KeyRow>('SELECT kid, public_jwk, private_sealed, created_at, retired_at FROM auth_signing_key ORDER BY created_at')).rows);
+}
+
+/** Re-wraps every sealed private key under the ring's primary master key; returns how many changed. */
+export async function rewrapSigningKeys(db: Queryable, ring: KeyRing): Promise<number> {
+  const rows = (await db.query<{ kid: string; private_sealed: string }>('SELECT kid, private_sealed FROM auth_signing_key')).rows;
+  let changed = 0;
+  for (const r of rows) {
+    const sealed = Buffer.from(r.private_sealed, 'base64');
+    if (envelopeKeyId(sealed) === ring.primary) continue;
+    await db.query('UPDATE auth_signing_key SET private_sealed = $2 WHERE kid = $1', [r.kid, rewrapEnvelope(ring, sealed, sealContext(r.kid)).toString('base64')]);
+    changed++;
+  }
+  return changed;
 }
 
 function writeMirror(path: string, rows: readonly KeyRow[]): void {

@@ -68,3 +68,13 @@ export function rotateKeyFile(keyFile: string, now = new Date()): KeyRing {
   writeKeyFile(keyFile, ring);
   return ring;
 }
+
+/** Removes master keys no longer needed from the key file (never the primary). Returns the ids removed. */
+export function dropKeysFromFile(keyFile: string, keep: ReadonlySet<string>): string[] {
+  const current = loadKeyRing(keyFile, {});
+  const dropped = [...current.keys.keys()].filter((kid) => kid !== current.primary && !keep.has(kid));
+  if (dropped.length === 0) return [];
+  const keys = new Map([...current.keys].filter(([kid]) => !dropped.includes(kid)));
+  writeKeyFile(keyFile, { primary: current.primary, keys });
+  return dropped;
+}
