@@ -209,6 +209,10 @@ describe.skipIf(testDbKind === 'postgres')('web app (Chromium)', () => {
       await page.getByRole('heading', { name: 'My health', level: 1 }).waitFor();
       await page.getByRole('heading', { name: /CYP2C19: Poor Metabolizer/ }).waitFor();
       expect(await page.getByText(/works very little or not at all/).count()).toBeGreaterThan(0);
+      // Her week, written by the server from her 90 days of demo watch data against her own usual values.
+      const week = page.locator('section[aria-labelledby="my-week"]');
+      await week.getByText(/^You slept \d+ h( \d+ min)? a night on average/).waitFor();
+      await week.getByText(/^You walked about [\d,]+ steps a day/).waitFor();
       await expectAccessible(page, 'portal home');
     });
 

@@ -22,6 +22,19 @@ export async function chart(patientId: string, metric: string, from: Date, to: D
   return readChart(await api<unknown>(`/wearables/chart?${q}`, { headers: { accept: 'application/json' } }), from.getTime(), to.getTime());
 }
 
+/** The plain-language weekly summary the server writes from the patient's daily values and own baselines. */
+export interface WeeklySummary {
+  weekStart: string;
+  weekEnd: string;
+  title: string;
+  lines: string[];
+}
+
+export async function weeklySummary(patientId: string): Promise<WeeklySummary> {
+  const raw = await api<Raw>(`/wearables/weekly-summary?${new URLSearchParams({ patient: patientId })}`, { headers: { accept: 'application/json' } });
+  return { weekStart: String(raw.weekStart), weekEnd: String(raw.weekEnd), title: String(raw.title ?? ''), lines: Array.isArray(raw.lines) ? raw.lines.map(String) : [] };
+}
+
 export interface WearableAlert {
   id: string;
   patientId: string;

@@ -7,7 +7,7 @@ import { ownPatientId } from '../../auth/session.ts';
 import { search } from '../../api/fhir.ts';
 import { recentResultsQuery } from '../../logic/observations.ts';
 import { pgxSummary } from '../../api/pgx.ts';
-import { chart, metrics, type MetricId } from '../../api/wearables.ts';
+import { metrics, weeklySummary, type MetricId } from '../../api/wearables.ts';
 import { useLoad } from '../../components/useLoad.ts';
 import { Empty, Loaded } from '../../components/States.tsx';
 import { conceptText, formatDate, quantity } from '../../components/format.ts';
@@ -49,33 +49,21 @@ function GeneticsExplained({ me }: { me: string }) {
   );
 }
 
-const weekly: { id: MetricId; sentence: (avg: number) => string }[] = [
-  { id: 'steps', sentence: (v) => `You walked about ${Math.round(v).toLocaleString()} steps a day.` },
-  { id: 'resting-heart-rate', sentence: (v) => `Your resting heart rate was ${Math.round(v)} beats a minute on average.` },
-  { id: 'sleep-asleep', sentence: (v) => `You slept about ${(v / 60).toFixed(1)} hours a night.` },
-];
-
 function WeeklySummary({ me }: { me: string }) {
-  const [load, retry] = useLoad(async () => {
-    const to = new Date();
-    const from = new Date(to.getTime() - 7 * 86_400_000);
-    const rows = await Promise.all(
-      weekly.map(async (w) => {
-        const d = await chart(me, w.id, from, to, 7);
-        if (d.points.length === 0) return undefined;
-        const avg = d.points.reduce((a, p) => a + p.v, 0) / d.points.length;
-        const band = d.baseline[0];
-        const usual = band ? (avg < band.low ? 'lower than usual for you' : avg > band.high ? 'higher than usual for you' : 'within your usual range') : undefined;
-        return `${w.sentence(avg)}${usual ? ` That is ${usual}.` : ''}`;
-      }),
-    );
-    return rows.filter((r): r is string => !!r);
-  }, [me]);
+  // Written by the server from the same daily values, baselines and alert rules the care team sees.
+  const [load, retry] = useLoad(() => weeklySummary(me), [me]);
   return (
     <section className="card" aria-labelledby="my-week">
       <h2 id="my-week">Your week</h2>
       <Loaded load={load} retry={retry} label="Summarising your week">
-        {(lines) => (lines.length === 0 ? <Empty>No wearable data from the last 7 days. You can add it under Upload.</Empty> : <ul className="plain">{lines.map((l) => <li key={l}>{l}</li>)}</ul>)}
+        {(w) => (
+          <>
+            <p className="muted small">
+              {formatDate(w.weekStart)} to {formatDate(w.weekEnd)}
+            </p>
+            <ul className="plain">{w.lines.map((l) => <li key={l}>{l}</li>)}</ul>
+          </>
+        )}
       </Loaded>
     </section>
   );
