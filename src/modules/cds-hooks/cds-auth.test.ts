@@ -54,6 +54,11 @@ describe(`CDS client authentication on ${testDbKind}`, () => {
     storedPhenotypes = (await s.fhir('GET', 'Observation?patient=ehr-pm&code=http://loinc.org|53040-2&status=final')).body as unknown as Bundle;
     fhir = createServer((req, res) => {
       fhirCalls.push({ url: req.url ?? '', auth: req.headers.authorization });
+      if (req.headers.authorization === 'Bearer ehr-broken-server') {
+        // A server whose search answer holds an Observation with a wrong JSON type.
+        res.writeHead(200, { 'content-type': 'application/fhir+json' }).end(JSON.stringify({ resourceType: 'Bundle', type: 'searchset', entry: [{ resource: { resourceType: 'Observation', status: 'final', code: { text: 'x' }, component: 0 } }] }));
+        return;
+      }
       if (req.headers.authorization !== 'Bearer ehr-access-token') {
         res.writeHead(401).end();
         return;
@@ -99,6 +104,9 @@ describe(`CDS client authentication on ${testDbKind}`, () => {
     const refused = await call(await jwt(), withFhir('wrong-token'));
     expect(refused.status).toBe(412);
     expect(refused.text).toMatch(/answered 401/);
+    const broken = await call(await jwt(), withFhir('ehr-broken-server'));
+    expect(broken.status, broken.text).toBe(412);
+    expect(broken.text).toMatch(/not a valid FHIR R4 Bundle: Bundle\.entry\[0\]\.resource\.component/);
     const noServer = await call(await jwt());
     expect(noServer.status).toBe(412);
     expect(noServer.text).toMatch(/no fhirServer with fhirAuthorization/);

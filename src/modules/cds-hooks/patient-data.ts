@@ -69,8 +69,26 @@ export function remoteFetcher(fhirServer: string, accessToken: string, timeoutMs
     }
     const body = (await res.json().catch(() => undefined)) as Bundle | undefined;
     if (!res.ok || body?.resourceType !== 'Bundle') throw new FlauraError('CDS_FHIR_FETCH_FAILED', 412, `the FHIR server answered ${res.status} to ${query.split('?')[0] ?? ''}: the data the prefetch did not supply cannot be read`);
+    // Like prefetch, the answer is untrusted: an invalid Bundle is refused with its first issues, not read half-way.
+    const issues = entryIssues(body, 'Bundle');
+    if (issues.length > 0) throw new FlauraError('CDS_FHIR_FETCH_INVALID', 412, `the FHIR server's answer to ${query.split('?')[0] ?? ''} is not a valid FHIR R4 Bundle: ${issues.slice(0, 3).map((x) => x.diagnostics).join('; ')}`);
     return body;
   };
+}
+
+/**
+ * Errors of a searchset Bundle's entries, each resource validated on its own (FHIR R4 schema) so the message names
+ * the element; the envelope is only required to hold an array of entry objects (nothing else of it is read).
+ */
+function entryIssues(bundle: Bundle, path: string): { diagnostics: string; expression: string }[] {
+  const entries: unknown = bundle.entry;
+  if (entries === undefined) return [];
+  if (!Array.isArray(entries)) return [{ diagnostics: `${path}.entry must be an array`, expression: `${path}.entry` }];
+  return entries.flatMap((e: unknown, i) => {
+    if (typeof e !== 'object' || e === null || Array.isArray(e)) return [{ diagnostics: `${path}.entry[${i}] must be an object`, expression: `${path}.entry[${i}]` }];
+    const resource = (e as { resource?: unknown }).resource;
+    return resource === undefined ? [] : validateResource(resource, {}, `${path}.entry[${i}].resource`).filter((x) => x.severity === 'error');
+  });
 }
 
 function resources<T>(bundle: Bundle, type: string): T[] {
@@ -118,7 +136,7 @@ function prefetched(request: HookRequest, key: string): Bundle | undefined {
     throw new FlauraError('CDS_REQUEST_INVALID', 400, `prefetch.${key} must be the searchset Bundle of '${PREFETCH[key] ?? ''}'`, { type: 'invalid', expression: [`prefetch.${key}`] });
   }
   // Prefetch is untrusted: an invalid resource is refused with its location rather than read half-way or dropped.
-  const issues = validateResource(v, {}, `prefetch.${key}`).filter((x) => x.severity === 'error');
+  const issues = entryIssues(v as Bundle, `prefetch.${key}`);
   if (issues.length > 0) {
     throw new FlauraError('CDS_REQUEST_INVALID', 400, `prefetch.${key} is not a valid FHIR R4 Bundle: ${issues.slice(0, 3).map((x) => x.diagnostics).join('; ')}`, { type: 'invalid', expression: [issues[0]!.expression] });
   }
