@@ -74,6 +74,13 @@ function translate(site: IndelSite, record: VcfGenotype, map: ReadonlyMap<string
   };
 }
 
+/** A homozygous-reference line at the position whose REF is a prefix of the definition's (or the reverse) is its reference. */
+function shorterReference(site: IndelSite, atSite: VcfGenotype | undefined): VcfGenotype | undefined {
+  if (!atSite?.alleles || !atSite.alleles.every((a) => a === atSite.ref)) return undefined;
+  if (!site.ref.startsWith(atSite.ref) && !atSite.ref.startsWith(site.ref)) return undefined;
+  return { ...atSite, ref: site.ref, alts: site.alts, alleles: [site.ref, site.ref] };
+}
+
 /**
  * Reads every indel site of a gene through normalization. At each site the first record (in window order) whose ALT
  * spells a definition allele and whose called alleles are all of that event wins when it carries the variant;
@@ -104,14 +111,11 @@ export function resolveIndels(sites: readonly IndelSite[], reference: ReadonlyMa
       homRef ??= t.alleles ? t : undefined;
     }
     const atSite = genotypes.get(key);
-    let chosen = carrier ?? homRef;
-    if (!chosen && atSite?.alleles && !atSite.blockReference && atSite.alleles.every((a) => a === atSite.ref) && atSite.ref !== site.ref && (site.ref.startsWith(atSite.ref) || atSite.ref.startsWith(site.ref))) {
-      chosen = { ...atSite, ref: site.ref, alts: site.alts, alleles: [site.ref, site.ref] };
-    }
-    if (!chosen || chosen === atSite) continue;
-    // A record in the definition's own spelling at the position stays as it is unless another spelling carries the variant.
-    if (!carrier && atSite?.alleles && atSite.ref === site.ref) continue;
-    if (!chosen.normalizedFrom && atSite && chosen.alleles?.join() === atSite.alleles?.join()) continue;
+    // A called record in the definition's own spelling at the position is kept, unless it is reference and another
+    // spelling carries the variant.
+    if (atSite?.alleles && atSite.ref === site.ref && (!carrier || atSite.alleles.some((a) => a !== site.ref))) continue;
+    const chosen = carrier ?? homRef ?? shorterReference(site, atSite);
+    if (!chosen) continue;
     out ??= new Map(genotypes);
     out.set(key, chosen);
   }
