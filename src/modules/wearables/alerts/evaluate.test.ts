@@ -93,12 +93,27 @@ describe('evaluateAlerts', () => {
   });
 });
 
+describe('illness windows', () => {
+  it('keeps a resolved episode out of later baselines, so a second illness soon after is still seen', () => {
+    // An 18-day illness (+8 bpm, days 40–57), two normal days, then a milder one (+5 bpm from day 62). Had the first
+    // illness stayed in the 28-day window, the baseline median would be ~68 and the second rise would go unseen.
+    const rhr = series(START, 70, 60, 0.5, 5, (i) => (i >= 40 && i < 58 ? 8 : i >= 62 ? 5 : 0));
+    const alerts = run({ 'resting-heart-rate': rhr }, day(69));
+    expect(alerts.map((a) => [a.onset, a.status])).toEqual([[day(41), 'resolved'], [day(63), 'active']]);
+    const second = alerts[1]!.evidence[0]!.baseline!;
+    expect(second.median).toBeCloseTo(60, 0);
+    expect(second.n).toBe(28);
+    expect(second.from < day(40)).toBe(true);
+  });
+});
+
 describe('baselineFor', () => {
   it('uses the 28 days before, drops illness windows, and needs 14 values', () => {
     const s = series(START, 40, 60, 0, 1, (i) => (i >= 20 && i < 25 ? 20 : 0));
     expect(baselineFor(s, day(30), set.baseline)!.median).toBe(60);
     const b = baselineFor(s, day(30), { ...set.baseline, exclude: [{ start: day(20), end: day(24) }] });
-    expect(b).toMatchObject({ median: 60, mad: 0, n: 23, from: day(2), to: day(29) });
+    // The 5 excluded days do not count: the window reaches 5 days further back (to before the first value).
+    expect(b).toMatchObject({ median: 60, mad: 0, n: 25, from: day(-3), to: day(29) });
     expect(baselineFor(s, day(10), set.baseline)).toBeNull();
   });
 });

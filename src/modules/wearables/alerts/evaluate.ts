@@ -62,12 +62,14 @@ function evaluateRule(rule: AlertRule, series: readonly DayPoint[], input: Evalu
   // While a streak or an alert is open, the baseline stays frozen at the streak's first day, so the elevated days
   // themselves never pull the baseline up.
   let frozen: Baseline | null | undefined;
+  // A resolved episode is an illness window: its days stay out of later baselines (with the caller's windows).
+  const exclude: ExcludedWindow[] = [...(input.exclude ?? [])];
   let prevDate: string | undefined;
   for (const p of series) {
     const gap = prevDate !== undefined && p.date !== addDays(prevDate, 1);
     prevDate = p.date;
     if (gap && !open) streak = []; // breaching days must be consecutive calendar days
-    const baseline = frozen !== undefined ? frozen : needsBaseline(rule) ? baselineFor(series, p.date, { ...input.baseline, exclude: input.exclude }) : null;
+    const baseline = frozen !== undefined ? frozen : needsBaseline(rule) ? baselineFor(series, p.date, { ...input.baseline, exclude }) : null;
     const ev = check(rule, p, baseline, series);
     if (ev.breach) {
       normalRun = 0;
@@ -92,6 +94,7 @@ function evaluateRule(rule: AlertRule, series: readonly DayPoint[], input: Evalu
       if (normalRun >= recover) {
         open.status = 'resolved';
         open.resolvedOn = p.date;
+        exclude.push({ start: open.evidence[0]!.date, end: p.date });
         open = undefined;
         frozen = undefined;
         normalRun = 0;

@@ -45,18 +45,32 @@ export function median(values: readonly number[]): number {
 }
 
 /**
- * The baseline for `day` from the `windowDays` days strictly before it (values inside excluded windows dropped);
+ * The baseline for `day` from the `windowDays` days strictly before it (excluded windows skipped, the window
+ * reaching back past them);
  * null when fewer than `minDays` values remain — a rule then stays silent rather than guessing. `series` must be
  * sorted by date with at most one value per date. Pure.
  */
 export function baselineFor(series: readonly DayPoint[], day: string, o: BaselineOptions): Baseline | null {
-  const from = addDays(day, -o.windowDays);
+  const excluded = (date: string) => o.exclude?.some((w) => date >= w.start && date <= w.end) ?? false;
   const to = addDays(day, -1);
+  let from = addDays(day, -o.windowDays);
+  if (o.exclude?.length) {
+    // Excluded days do not count towards the window: it reaches back as many days further (up to 3 windows), so
+    // after an illness the baseline is again a full window of ordinary days.
+    const limit = addDays(day, -3 * o.windowDays);
+    let counted = 0;
+    let d = to;
+    while (counted < o.windowDays && d > limit) {
+      if (!excluded(d)) counted++;
+      d = addDays(d, -1);
+    }
+    from = addDays(d, 1);
+  }
   const values: number[] = [];
   for (const p of series) {
     if (p.date < from) continue;
     if (p.date > to) break;
-    if (o.exclude?.some((w) => p.date >= w.start && p.date <= w.end)) continue;
+    if (excluded(p.date)) continue;
     values.push(p.value);
   }
   if (values.length < o.minDays) return null;
