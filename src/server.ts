@@ -21,6 +21,8 @@ import {
   parseSearchRequest,
   searchMigrations,
   writeSearchIndexBatch,
+  prepareSearchIndex,
+  type PreparedIndex,
 } from './fhir/search/index.ts';
 import { appendEvents, eventMigrations, createEventLog, type EventLog } from './events/index.ts';
 import { FlauraError } from './errors.ts';
@@ -99,7 +101,8 @@ function storeDeps(now?: () => Date): StoreDeps {
   return {
     // Data-class labels (genomic, SDOH, …) join meta.security before storage (and before sealing decides on them).
     validate: (resource) => withDataClassLabels(assertValidResource(resource) as Resource),
-    writeIndex: (tx, items, options) => writeSearchIndexBatch(tx, items, options),
+    writeIndex: (tx, items, options) => writeSearchIndexBatch(tx, items, options as { fresh?: boolean; prepared?: PreparedIndex }),
+    prepareIndex: (resources) => prepareSearchIndex(resources),
     deleteIndex: (tx, rid) => deleteSearchIndex(tx, rid),
     appendEvents: (tx, events) => appendEvents(tx, events),
     search: (q, resourceType, params, options) => {

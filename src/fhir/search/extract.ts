@@ -243,34 +243,38 @@ function signature(e: object): string {
   return sig;
 }
 
+/** Adds an entry unless an equal one was added for the same parameter. (Not a closure: see below.) */
+function pushUnique<T extends object>(seen: Set<string>, list: { key: string; e: T }[], key: string, e: T): void {
+  const sig = signature(e);
+  if (seen.has(sig)) return;
+  seen.add(sig);
+  list.push({ key, e });
+}
+
+// Hot path: no named closures here. tsx compiles with esbuild's keepNames, which wraps every named function value
+// in a defineProperty call each time it is created (it showed up in the ingest CPU profile).
 function addPlanValues(out: IndexEntries, plan: Plan, resource: Resource): void {
   const { def } = plan;
   const key = def.key;
   const seen = new Set<string>();
-  const push = <T extends object>(list: { key: string; e: T }[], e: T) => {
-    const sig = signature(e);
-    if (seen.has(sig)) return;
-    seen.add(sig);
-    list.push({ key, e });
-  };
   if (def.type === 'composite') {
     if (def.storage !== 'index') return;
     for (const [firstValues, secondValues] of plan.pairs!(resource)) {
       const firsts = firstValues.flatMap(tokenEntries);
       const seconds = secondValues.flatMap((v) => entriesOf(def.components[1].type, v));
-      for (const first of firsts) for (const entry of seconds) push(out.composite, { first, second: { type: def.components[1].type, entry } });
+      for (const first of firsts) for (const entry of seconds) pushUnique(seen, out.composite, key, { first, second: { type: def.components[1].type, entry } });
     }
     return;
   }
   for (const value of plan.evaluate(resource)) {
     switch (def.type) {
-      case 'token': for (const e of tokenEntries(value)) push(out.token, e); break;
-      case 'string': for (const e of stringEntries(value)) push(out.string, e); break;
-      case 'date': for (const e of dateEntries(value)) push(out.date, e); break;
-      case 'number': for (const e of quantityEntries(value)) push(out.number, e); break;
-      case 'quantity': for (const e of quantityEntries(value)) push(out.quantity, e); break;
-      case 'reference': for (const e of referenceEntries(value)) push(out.reference, e); break;
-      case 'uri': if (typeof value === 'string') push(out.uri, { value }); break;
+      case 'token': for (const e of tokenEntries(value)) pushUnique(seen, out.token, key, e); break;
+      case 'string': for (const e of stringEntries(value)) pushUnique(seen, out.string, key, e); break;
+      case 'date': for (const e of dateEntries(value)) pushUnique(seen, out.date, key, e); break;
+      case 'number': for (const e of quantityEntries(value)) pushUnique(seen, out.number, key, e); break;
+      case 'quantity': for (const e of quantityEntries(value)) pushUnique(seen, out.quantity, key, e); break;
+      case 'reference': for (const e of referenceEntries(value)) pushUnique(seen, out.reference, key, e); break;
+      case 'uri': if (typeof value === 'string') pushUnique(seen, out.uri, key, { value }); break;
     }
   }
 }

@@ -4,7 +4,7 @@ export type {
 } from './types.ts';
 export { searchMigrations } from './migrations.ts';
 export { getSearchParameters } from './registry.ts';
-export { writeSearchIndex, writeSearchIndexBatch, deleteSearchIndex } from './write.ts';
+export { writeSearchIndex, writeSearchIndexBatch, deleteSearchIndex, prepareSearchIndex, type PreparedIndex } from './write.ts';
 export { parseSearchRequest } from './parse.ts';
 export { executeSearch } from './execute.ts';
 export { findMatchingIds } from './find.ts';

@@ -84,15 +84,24 @@ async function replaceRows(tx: Queryable, rids: readonly number[], rows: Map<str
   await tx.query(`WITH ${ctes.map((sql, i) => `w${i} AS (${sql})`).join(', ')} SELECT 1`, params);
 }
 
+/** Index entries of resources, computed before their rids are known (CPU work that can overlap a database round trip). */
+export interface PreparedIndex {
+  readonly entries: ReadonlyMap<Resource, IndexEntries>;
+}
+
+export function prepareSearchIndex(resources: readonly Resource[]): PreparedIndex {
+  return { entries: new Map(resources.map((r) => [r, extractIndexEntries(r)] as const)) };
+}
+
 /**
  * Replaces the index rows of many resources (transaction ingest) in one statement. `fresh`: every resource was
- * created in this transaction, so it has no rows to delete yet.
+ * created in this transaction, so it has no rows to delete yet. `prepared`: entries already extracted.
  */
-export async function writeSearchIndexBatch(tx: Queryable, items: readonly { rid: number; resource: Resource }[], options: { fresh?: boolean } = {}): Promise<void> {
+export async function writeSearchIndexBatch(tx: Queryable, items: readonly { rid: number; resource: Resource }[], options: { fresh?: boolean; prepared?: PreparedIndex } = {}): Promise<void> {
   if (items.length === 0) return;
   // The last version of a resource written twice in one batch wins.
   const latest = new Map(items.map((i) => [i.rid, i.resource] as const));
-  const rows = rowsOf([...latest].map(([rid, resource]) => ({ rid, entries: extractIndexEntries(resource) })));
+  const rows = rowsOf([...latest].map(([rid, resource]) => ({ rid, entries: options.prepared?.entries.get(resource) ?? extractIndexEntries(resource) })));
   await replaceRows(tx, [...latest.keys()], rows, options.fresh === true);
 }
 
