@@ -113,6 +113,38 @@ describe('OutboxEventLog', () => {
     expect(seen).toEqual(['1', '2', '3']);
   });
 
+  it('writes delivered offsets at once, skips of other consumers\' events lazily, and loses nothing either way', async () => {
+    const offset = async () => (await t.db.query<{ seq: number }>("SELECT seq FROM flaura_event_offset WHERE consumer = 'obs'")).rows[0]?.seq ?? 0;
+    const observation = (id: string): NewEvent => ({ topic: 'fhir.Observation.create', resourceType: 'Observation', resourceId: id });
+    const seen: string[] = [];
+    const first = newLog();
+    first.subscribe('obs', ['fhir.Observation.*'], (e) => void seen.push(`first:${e.resourceId}`));
+    await first.start();
+    await first.publish([observation('o1')]);
+    await first.waitForIdle();
+    const delivered = await offset();
+    const { rows } = await t.db.query<{ seq: number }>("SELECT seq FROM flaura_event WHERE resource_id = 'o1'");
+    expect(delivered).toBe(rows[0]!.seq);
+    // Other consumers' events: passed in memory (waitForIdle returns), written to the table later or at stop.
+    await first.publish([patient('p1'), patient('p2'), patient('p3')]);
+    await first.waitForIdle();
+    const head = (await t.db.query<{ seq: number }>('SELECT max(seq) AS seq FROM flaura_event')).rows[0]!.seq;
+    expect(await offset()).toBeGreaterThanOrEqual(delivered);
+    expect(await offset()).toBeLessThanOrEqual(head);
+    // A crash now may lose the skip, never a delivery: the restarted consumer delivers only what is new.
+    await first.stop({ drain: false });
+    await first.publish([observation('o2')]);
+    const second = newLog();
+    second.subscribe('obs', ['fhir.Observation.*'], (e) => void seen.push(`second:${e.resourceId}`));
+    await second.start();
+    await second.waitForIdle();
+    expect(seen).toEqual(['first:o1', 'second:o2']);
+    await second.publish([patient('p4')]);
+    await second.waitForIdle();
+    await second.stop();
+    expect(await offset()).toBe((await t.db.query<{ seq: number }>('SELECT max(seq) AS seq FROM flaura_event')).rows[0]!.seq);
+  });
+
   it('replays an event whose handler finished but whose offset was not committed (crash)', async () => {
     const first = newLog();
     let release!: () => void;
