@@ -80,6 +80,22 @@ describe('CYP2D6 from a VCF', () => {
     }
   }
 
+  it('*3/*6 (two frameshift deletions) spelled with a padding base / shifted right still give a poor metabolizer', async () => {
+    const path = join(dir, 'indels.vcf');
+    // *3 = rs35742686 CT>C at 42128241 written as GCT>GC one base earlier; *6 = rs5030655 CA>C at 42129083 as AA>A one base later.
+    const text = panelVcf([...genes, cyp2d6], { CYP2D6: ['*3', '*6'] }, { sample: 'IND' })
+      .replace(/^chr22\t42128241\t(\S+)\tCT\tC\t/m, 'chr22\t42128240\t$1\tGCT\tGC\t')
+      .replace(/^chr22\t42129083\t(\S+)\tCA\tC\t/m, 'chr22\t42129084\t$1\tAA\tA\t');
+    expect(text).toContain('42128240');
+    expect(text).toContain('42129084');
+    writeFileSync(path, text);
+    const result = await runPgx({ vcf: path, cyp2d6FromVcf: true }, callVcf);
+    const g = result.genes.find((x) => x.gene === 'CYP2D6')!;
+    expect(g.call.diplotypes.map((d) => d.name)).toEqual(['*3/*6']);
+    expect(g.phenotypes[0]).toMatchObject({ phenotype: 'Poor Metabolizer', activityScore: '0.0' });
+    expect(g.call.warnings.map((w) => w.code)).toEqual(expect.arrayContaining(['CYP2D6_COPY_NUMBER_NOT_ASSESSED', 'INDEL_NORMALIZED']));
+  });
+
   it('the warning reaches the JSON, text, HTML and FHIR reports and the patient explanation', async () => {
     const result = await runPgx({ vcf: vcfWith(['*17', '*29'], false), cyp2d6FromVcf: true }, callVcf);
     const at = '2026-12-05T00:00:00.000Z';
