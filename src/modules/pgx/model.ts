@@ -69,4 +69,6 @@ export interface PgxDataVersion {
   phenotypes: string;
   cpicRecommendations: string;
   dpwgRecommendations?: string;
+  /** The message rules attached to calls and drugs (data/pgx/messages.json). */
+  messageRules?: string;
 }

@@ -20,7 +20,7 @@ describe('runPgx', () => {
     }));
     const r = await runPgx({ outsideCalls: file, dpwg: false });
     expect(r.inputs).toEqual([expect.objectContaining({ kind: 'outside-call', name: 'hla.json', contentType: 'application/fhir+json', size: expect.any(Number), sha1: expect.stringMatching(/=$/) })]);
-    expect(r.dataVersion).toEqual({ alleleDefinitions: 'not used (outside calls only)', phenotypes: expect.stringContaining('2025-11-05'), cpicRecommendations: '2024-03-25-16-13' });
+    expect(r.dataVersion).toEqual({ alleleDefinitions: 'not used (outside calls only)', phenotypes: expect.stringContaining('2025-11-05'), cpicRecommendations: '2024-03-25-16-13', messageRules: expect.stringMatching(/5431bf1/) });
     expect(r.attributions).toHaveLength(1);
     const allopurinol = r.drugs.find((d) => d.drug === 'allopurinol');
     expect(allopurinol?.recommendations.map((m) => m.lookupKey)).toEqual([{ 'HLA-B': '*58:01 positive' }]);

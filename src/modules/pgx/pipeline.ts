@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Bundle, Observation } from '@medplum/fhirtypes';
 import { FlauraError } from '../../errors.ts';
+import { applyMessageRules, loadMessageRules } from './messages/rules.ts';
 import type { GeneCall, PgxWarning } from './model.ts';
 import { parseOutsideCallsFhir } from './outside-calls/fhir.ts';
 import { parseOutsideCallsTsv } from './outside-calls/tsv.ts';
@@ -119,14 +120,17 @@ export async function runPgx(options: PgxRunOptions, callVcf?: VcfCaller): Promi
   }
   const phenotypes = loadPhenotypeKnowledge(dataDir);
   const guidance = loadGuidanceKnowledge(dataDir, options.dpwg === false ? { dpwg: false } : {});
-  const genes = phenotypeCalls(mergeCalls(vcfCalls, outside), phenotypes, options.sex ? { sex: options.sex } : {});
+  const phenotyped = phenotypeCalls(mergeCalls(vcfCalls, outside), phenotypes, options.sex ? { sex: options.sex } : {});
+  const messages = loadMessageRules(dataDir);
+  const { genes, drugs } = applyMessageRules(messages.rules, phenotyped, recommendAll(phenotyped, guidance));
   return {
     ...(sample ? { sample } : {}),
     ...(options.patientReference ? { patientReference: options.patientReference } : {}),
     genes,
-    drugs: recommendAll(genes, guidance),
+    drugs,
     dataVersion: {
       alleleDefinitions,
+      messageRules: messages.version,
       phenotypes: phenotypes.version,
       cpicRecommendations: guidance.cpic.version,
       ...(guidance.dpwg ? { dpwgRecommendations: guidance.dpwg.version } : {}),

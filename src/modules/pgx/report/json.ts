@@ -4,7 +4,7 @@ import type { DoseAdjustment } from '../recommend/dose-adjustment.ts';
 import type { PgxResult } from './types.ts';
 
 /** Bumped on any breaking change of the shape below (minor for additions). */
-export const PGX_JSON_REPORT_VERSION = '1.2';
+export const PGX_JSON_REPORT_VERSION = '1.3';
 
 /** One gene of the JSON report. */
 export interface PgxJsonGene {
