@@ -108,6 +108,8 @@ if (kind === 'postgres') {
   raw = await openDb({});
 }
 const db = timedDb(raw);
+/** Printed only after the schema is dropped: a reader that stops early (`| head`) must not leave it behind. */
+const report: string[] = [];
 const flaura = await createFlaura(loadConfig({ port: 0, logLevel: 'silent', publicUrl: 'http://bench', rateLimitPerMinute: 0 }), { db });
 try {
   const token = (await flaura.auth.mint({ role: 'admin', clientId: 'bench', subject: 'bench:admin' })).accessToken;
@@ -128,14 +130,14 @@ try {
   recording = false;
   const dbCpu = (backendCpu() - dbCpuStart) / profiled;
   const rows = [...stats].sort((a, b) => b[1].totalMs - a[1].totalMs);
-  console.log(`${kind}: ${profiled} transactions after ${warmup}: ${((profiled * 100) / (ms / 1000)).toFixed(0)} entries/s, ${(ms / profiled).toFixed(1)} ms per transaction, CPU ${((used.user + used.system) / 1000 / profiled).toFixed(1)} ms per transaction (Flaura) + ${dbCpu.toFixed(1)} ms (${backends.size} PostgreSQL backends); load ${loadavg().map((l) => l.toFixed(1)).join(' / ')}`);
-  console.log('ms/tx    calls/tx  max ms  statement');
-  for (const [sql, s] of rows) console.log(`${(s.totalMs / profiled).toFixed(2).padStart(7)}  ${(s.count / profiled).toFixed(1).padStart(8)}  ${s.maxMs.toFixed(1).padStart(6)}  ${sql}`);
+  report.push(`${kind}: ${profiled} transactions after ${warmup}: ${((profiled * 100) / (ms / 1000)).toFixed(0)} entries/s, ${(ms / profiled).toFixed(1)} ms per transaction, CPU ${((used.user + used.system) / 1000 / profiled).toFixed(1)} ms per transaction (Flaura) + ${dbCpu.toFixed(1)} ms (${backends.size} PostgreSQL backends); load ${loadavg().map((l) => l.toFixed(1)).join(' / ')}`);
+  report.push('ms/tx    calls/tx  max ms  statement');
+  for (const [sql, s] of rows) report.push(`${(s.totalMs / profiled).toFixed(2).padStart(7)}  ${(s.count / profiled).toFixed(1).padStart(8)}  ${s.maxMs.toFixed(1).padStart(6)}  ${sql}`);
   if (process.env.FLAURA_PROFILE_EXPLAIN && kind === 'postgres') {
     explaining = true;
     await post(warmup + profiled);
     explaining = false;
-    console.log(`\nEXPLAIN (ANALYZE, BUFFERS, WAL) of the writes of one more transaction (and of whatever ran beside it):\n\n${plans.join('\n\n')}`);
+    report.push(`\nEXPLAIN (ANALYZE, BUFFERS, WAL) of the writes of one more transaction (and of whatever ran beside it):\n\n${plans.join('\n\n')}`);
   }
 } finally {
   await flaura.close();
@@ -144,3 +146,4 @@ try {
     await admin.end();
   }
 }
+console.log(report.join('\n'));
