@@ -42,6 +42,32 @@ const EXTRA_POSITION_USE: Record<string, string> = {
 };
 
 /**
+ * Genes called from one position when no diplotype fits the full definitions: SLCO1B1 from rs4149056 (c.521T>C), as
+ * the CPIC SLCO1B1 guideline (2022) allows and PharmCAT does (its message "SLCO1B1-drug text": "In case no genotype can
+ * be determined, recommendations are based on the rs4149056 genotype alone … The minor C allele at rs4149056 defines
+ * SLCO1B1*5"). Each base stands for an allele: the reference base for the reference allele, an alternate base for the
+ * allele defined by that base alone (*5); the build derives the map and fails when the definitions do not give one.
+ */
+const SINGLE_POSITION_FALLBACK: Record<string, string> = { SLCO1B1: 'rs4149056' };
+
+function singlePositionFallback(gene: string, positions: GeneDefinition['positions'], alleles: AlleleDefinition[]): GeneDefinition['singlePositionFallback'] {
+  const rsid = SINGLE_POSITION_FALLBACK[gene];
+  if (!rsid) return undefined;
+  const index = positions.findIndex((p) => p.rsid === rsid);
+  const position = positions[index];
+  if (!position) throw new Error(`${gene}: fallback position ${rsid} is not in the definitions`);
+  const reference = alleles.find((a) => a.reference);
+  if (!reference) throw new Error(`${gene}: no reference allele`);
+  const map: Record<string, string> = { [position.ref]: reference.name };
+  for (const alt of position.alts) {
+    const only = alleles.filter((a) => !a.reference && a.defining.length === 1 && a.defining[0]?.[0] === index && a.defining[0][1] === alt);
+    if (only.length !== 1) throw new Error(`${gene}: ${rsid} ${alt} is defined alone by ${only.length} alleles, need exactly one`);
+    map[alt] = only[0]!.name;
+  }
+  return { index, rsid, alleles: map };
+}
+
+/**
  * Alleles of the gene's phenotype table that have no SNV/indel definition (structural / copy-number alleles such
  * as CYP2D6 *5 and *1x2): they cannot be called from a VCF; the build records them.
  */
@@ -80,11 +106,14 @@ function convert(src: SourceFile, exemption: SourceExemption | undefined): GeneD
     }))
     .filter((a) => a.reference || a.defining.length > 0);
   const priorities = exemption?.unphasedDiplotypePriorities ?? [];
+  const positions = kept.map((i) => src.variants[i]).flatMap((v) => (v ? [{ chromosome: v.chromosome, position: v.position, ...(v.rsid ? { rsid: v.rsid } : {}), ref: v.ref, alts: v.alts }] : []));
+  const fallback = singlePositionFallback(src.gene, positions, alleles);
   return {
     gene: src.gene,
     version: src.version,
-    positions: kept.map((i) => src.variants[i]).flatMap((v) => (v ? [{ chromosome: v.chromosome, position: v.position, ...(v.rsid ? { rsid: v.rsid } : {}), ref: v.ref, alts: v.alts }] : [])),
+    positions,
     alleles,
+    ...(fallback ? { singlePositionFallback: fallback } : {}),
     ...(LOWEST_FUNCTION.has(src.gene) ? { lowestFunction: true } : {}),
     ...((exemption?.requiredPositions ?? []).length > 0 ? { requiredPositions: exemption?.requiredPositions } : {}),
     ...(priorities.length > 0 ? { unphasedPriorities: priorities.map((p) => ({ list: p.list, pick: p.pick })) } : {}),

@@ -34,6 +34,11 @@ export interface GeneDefinition {
   unphasedPriorities?: Array<{ list: string[]; pick: string }>;
   /** PharmCAT exemptions `extraPositions`: read and reported with the gene, not part of any allele (CYP2C9 rs12777823). */
   extraPositions?: Array<DefinedPosition & { use: string }>;
+  /**
+   * When no diplotype fits, call the gene from this one position (SLCO1B1 rs4149056): `alleles` maps each VCF base
+   * to the allele whose function it stands for (reference base → reference allele, `C` → *5).
+   */
+  singlePositionFallback?: { index: number; rsid: string; alleles: Record<string, string> };
   /** Opt-in genes (CYP2D6): the warning every VCF call of the gene carries (copy number not assessed). */
   callWarning?: { code: string; message: string };
 }

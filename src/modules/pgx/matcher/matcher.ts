@@ -4,6 +4,7 @@ import type { VcfGenotype } from '../vcf/lines.ts';
 import { resolveIndels } from './indels.ts';
 import { baseMatches } from './iupac.ts';
 import type { PreparedAllele, PreparedGene } from './prepare.ts';
+import { singlePositionCall } from './single-position.ts';
 
 /** Options of one gene match. */
 export interface MatchOptions {
@@ -104,10 +105,17 @@ export function matchGene(gene: PreparedGene, read: ReadonlyMap<string, VcfGenot
   const found = called.length === 0 ? [] : mixed ? pairsAcrossPhaseSets(candidates, called, observed, groupOf.map((g) => (g === undefined ? -1 : groups.indexOf(g))), groups.length) : pairs(candidates, called, observed, phased);
   const plausible = rank(found);
   const picked = phased ? undefined : applyPriority(gene, plausible, warnings);
-  const diplotypes = picked
+  let diplotypes = picked
     ? options.allMatches ? [picked, ...plausible.filter((d) => d !== picked)] : [picked]
     : options.allMatches ? plausible : plausible.filter((d) => d.score === plausible[0]?.score);
-  if (called.length > 0 && diplotypes.length === 0) warnings.push({ code: 'NO_MATCH', message: `${gene.gene}: the genotypes fit no pair of defined alleles.` });
+  if (called.length > 0 && diplotypes.length === 0) {
+    warnings.push({ code: 'NO_MATCH', message: `${gene.gene}: the genotypes fit no pair of defined alleles.` });
+    const fallback = singlePositionCall(gene, called, observed, 'the genotypes fit no pair of defined alleles');
+    if (fallback) {
+      diplotypes = [fallback.diplotype];
+      warnings.push(fallback.warning);
+    }
+  }
   const top = diplotypes[0]?.score;
   if (diplotypes.filter((d) => d.score === top).length > 1) warnings.push({ code: 'AMBIGUOUS_CALL', message: `${gene.gene}: several diplotypes fit equally well (${diplotypes.filter((d) => d.score === top).map((d) => d.name).join(', ')}).` });
   const haplotypes = gene.lowestFunction ? allelesFound(candidates, called, observed) : undefined;

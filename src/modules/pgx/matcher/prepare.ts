@@ -31,6 +31,8 @@ export interface PreparedGene {
   indels: IndelSite[];
   /** Extra positions (not part of any allele) read and reported with the gene. */
   extra: Array<{ key: string; chromosome: string; position: number; rsid?: string; use: string }>;
+  /** Position index, rsid and base → allele map of the single-position fallback (SLCO1B1 rs4149056). */
+  fallback?: { index: number; rsid: string; alleles: Readonly<Record<string, string>> };
   /** Reference bases the definitions' REF strings give, per chromosome. */
   reference: Map<string, Map<number, string>>;
 }
@@ -65,6 +67,7 @@ export function prepareGene(def: GeneDefinition): PreparedGene {
     unphasedPriorities: new Map((def.unphasedPriorities ?? []).map((p) => [[...p.list].sort().join('|'), p.pick])),
     indels: sites,
     reference,
+    ...(def.singlePositionFallback ? { fallback: def.singlePositionFallback } : {}),
     extra: (def.extraPositions ?? []).map((p) => ({ key: `${p.chromosome}:${p.position}`, chromosome: p.chromosome, position: p.position, ...(p.rsid ? { rsid: p.rsid } : {}), use: p.use })),
   };
   cache.set(def, prepared);
