@@ -36,8 +36,10 @@ export interface GeneCall {
   source: 'vcf' | 'outside-call';
   /** Every tied top candidate (or every plausible one with all-matches), best score first. Empty = no call. */
   diplotypes: DiplotypeMatch[];
-  /** For lowest-function genes: the alleles found, whatever their pairing. */
+  /** For lowest-function genes: the alleles found, whatever their pairing (an allele on both strands listed twice). */
   haplotypes?: string[];
+  /** Lowest-function genes, phased data: the alleles found on each strand. */
+  haplotypeStrands?: [string[], string[]];
   /** Positions the definitions need but the input did not cover, as `chr:pos` (`rsid` when known). */
   missingPositions: string[];
   /** True when the positions used were assumed reference because the caller declared them assayed (e.g. BED). */

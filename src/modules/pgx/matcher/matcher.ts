@@ -119,8 +119,10 @@ export function matchGene(gene: PreparedGene, read: ReadonlyMap<string, VcfGenot
   const top = diplotypes[0]?.score;
   if (diplotypes.filter((d) => d.score === top).length > 1) warnings.push({ code: 'AMBIGUOUS_CALL', message: `${gene.gene}: several diplotypes fit equally well (${diplotypes.filter((d) => d.score === top).map((d) => d.name).join(', ')}).` });
   const haplotypes = gene.lowestFunction ? allelesFound(candidates, called, observed) : undefined;
+  // Phased data: the alleles each strand carries (the phenotype then takes the lowest-function one per strand).
+  const haplotypeStrands = gene.lowestFunction && phased ? [allelesFound(candidates, called, observed, 0), allelesFound(candidates, called, observed, 1)] as [string[], string[]] : undefined;
   if (haplotypes && diplotypes.length === 0 && haplotypes.length > 0) warnings.push({ code: 'LOWEST_FUNCTION', message: `${gene.gene}: the variants found fit no single pair; alleles found: ${haplotypes.join(', ')}.` });
-  return { gene: gene.gene, source: 'vcf', diplotypes, ...(haplotypes ? { haplotypes } : {}), missingPositions: missing, phased, variants, ...(extraPositions ? { extraPositions } : {}), warnings };
+  return { gene: gene.gene, source: 'vcf', diplotypes, ...(haplotypes ? { haplotypes } : {}), ...(haplotypeStrands ? { haplotypeStrands } : {}), missingPositions: missing, phased, variants, ...(extraPositions ? { extraPositions } : {}), warnings };
 }
 
 /** PharmCAT extra positions: the genotype is reported with the gene (warning `EXTRA_POSITION`), never matched. */
@@ -164,17 +166,24 @@ function hemizygousMatches(gene: PreparedGene, candidates: Candidate[], called: 
 
 /**
  * Lowest-function genes: every non-reference allele all of whose genotyped defining positions carry its allele
- * on at least one strand, whatever the pairing (PharmCAT reports these when several variants are present).
+ * on at least one strand, whatever the pairing (PharmCAT reports these when several variants are present); an allele
+ * carried on both strands at all of them (homozygous) is listed twice. `strand` 0/1 restricts to one strand (phased data).
  */
-function allelesFound(candidates: Candidate[], called: number[], observed: Array<[string, string]>): string[] {
-  return candidates
-    .filter((c) => !c.allele.reference && c.score > 0 && called.every((i, k) => {
-      if (!c.allele.defines[i]) return true;
-      const o = observed[k];
-      const e = c.allele.bases[i] ?? '';
-      return o !== undefined && (baseMatches(e, o[0]) || baseMatches(e, o[1]));
-    }))
-    .map((c) => c.allele.name);
+function allelesFound(candidates: Candidate[], called: number[], observed: Array<[string, string]>, strand?: 0 | 1): string[] {
+  const carried = (c: Candidate, both: boolean) => called.every((i, k) => {
+    if (!c.allele.defines[i]) return true;
+    const o = observed[k];
+    const e = c.allele.bases[i] ?? '';
+    if (o === undefined) return false;
+    if (strand !== undefined) return baseMatches(e, o[strand]);
+    return both ? baseMatches(e, o[0]) && baseMatches(e, o[1]) : baseMatches(e, o[0]) || baseMatches(e, o[1]);
+  });
+  const found = candidates.filter((c) => !c.allele.reference && c.score > 0 && carried(c, false));
+  // An allele whose variants all belong to a larger allele found too (DPYD c.1129-5923C>G inside HapB3) is that allele.
+  const inside = (c: Candidate, d: Candidate) => d.score > c.score && called.every((i) => !c.allele.defines[i] || (d.allele.defines[i] && d.allele.bases[i] === c.allele.bases[i]));
+  return found
+    .filter((c) => !found.some((d) => d !== c && inside(c, d)))
+    .flatMap((c) => (strand === undefined && carried(c, true) ? [c.allele.name, c.allele.name] : [c.allele.name]));
 }
 
 /**

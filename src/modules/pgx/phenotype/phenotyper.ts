@@ -88,9 +88,15 @@ export function phenotypeGene(call: GeneCall, knowledge: PhenotypeKnowledge, opt
   } else if (!table) {
     warnings.push({ code: 'GENE_NOT_PHENOTYPED', message: `${gene}: no phenotype table in the data; the call is reported without phenotype.` });
     phenotypes = [indeterminate(gene, call.diplotypes[0]?.name)];
-  } else if (gene === 'DPYD' && call.diplotypes.length === 0 && (call.haplotypes?.length ?? 0) > 0) {
-    const pair = dpydLowestPair(table, call.haplotypes ?? []);
-    warnings.push({ code: 'DPYD_LOWEST_FUNCTION', message: `DPYD: activity score from the two lowest-function alleles found (${pair.join(', ')}).` });
+  } else if (gene === 'DPYD' && (call.haplotypes?.length ?? 0) > 0 && (call.diplotypes.length === 0 || !call.phased)) {
+    // CPIC / PharmCAT: unphased, the two lowest-function alleles found (even when a pair fits); phased, the
+    // lowest-function allele of each strand.
+    const strands = call.phased ? call.haplotypeStrands : undefined;
+    const pair = strands ? strands.map((s) => dpydLowestPair(table, s)[0] ?? 'Reference') : dpydLowestPair(table, call.haplotypes ?? []);
+    if (call.diplotypes.length === 0 || (call.haplotypes?.length ?? 0) > 1) {
+      const how = strands ? 'the lowest-function allele of each strand' : call.diplotypes.length > 0 ? 'the two lowest-function alleles found (unphased data: the pairing is not used)' : 'the two lowest-function alleles found';
+      warnings.push({ code: 'DPYD_LOWEST_FUNCTION', message: `DPYD: activity score from ${how} (${pair.join(', ')}).` });
+    }
     phenotypes = [phenotypeOfAlleles(table, gene, pair.join('/'), pair, options, warnings)];
   } else if (call.diplotypes.length === 0) {
     phenotypes = [indeterminate(gene)];
