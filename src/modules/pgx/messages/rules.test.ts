@@ -122,6 +122,13 @@ describe('message rules attached to calls and drugs', () => {
     expect(rules(drug(r, 'sevoflurane').warnings)).not.toContain('Malignant Hyperthermia Susceptibility warning');
   });
 
+  it('non-match: RYR1 with three heterozygous variants no pair explains → the malignant hyperthermia warning on the anaesthetics', async () => {
+    const r = await run({}, { gt: { 'chr19:38433867': '0/1', 'chr19:38440796': '0/1', 'chr19:38440747': '0/1' } });
+    expect(gene(r, 'RYR1').call.diplotypes).toEqual([]);
+    expect(rules(gene(r, 'RYR1').call.warnings)).toContain('Malignant Hyperthermia Susceptibility warning');
+    for (const d of ['sevoflurane', 'succinylcholine']) expect(drug(r, d).warnings.find((w) => w.ruleId === 'Malignant Hyperthermia Susceptibility warning')?.code).toBe('MESSAGE_NON_MATCH');
+  });
+
   it('every output shows the attached messages (JSON gene and drug warnings, text, HTML, FHIR genotype note)', async () => {
     const r = await run({ CYP2B6: ['*1', '*18'] }, { gt: { 'chr19:41009358': '0/1' } });
     const json = toJsonReport(r, '2026-12-05T00:00:00.000Z');
