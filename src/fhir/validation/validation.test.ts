@@ -40,6 +40,13 @@ describe('R4 validation', () => {
     expect(expressions({ ...vitals, component: [{ ...vitals.component[0], valueQuantity: { value: 'high' } }] })).toContain('Observation.component[0].valueQuantity.value');
   });
 
+  it('rejects a non-object where a complex element belongs (null, a number, a string), and survives a non-array entry list', () => {
+    expect(expressions({ ...vitals, subject: null }).join(' ')).toContain('subject');
+    expect(expressions({ ...vitals, code: { coding: [0] } }).join(' ')).toContain('coding');
+    expect(expressions({ ...vitals, code: 'heart rate' }).join(' ')).toContain('code');
+    expect(validateResource({ resourceType: 'Bundle', type: 'transaction', entry: 0 }).length).toBeGreaterThan(0);
+  });
+
   it('rejects an array where the element repeats at most once, and a malformed id', () => {
     expect(expressions({ resourceType: 'Patient', gender: ['male'] })).toContain('Patient.gender');
     expect(expressions({ resourceType: 'Patient', id: 'has spaces' })).toContain('Patient.id');
