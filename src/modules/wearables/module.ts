@@ -199,15 +199,7 @@ async function routes(app: FastifyInstance, ctx: WearablesContext): Promise<void
   app.post('/alerts/:id/ack', async (request: FastifyRequest<{ Params: { id: string } }>) => {
     const id = request.params.id;
     if (!ID.test(id)) throw new FlauraError('WEARABLES_BAD_ALERT_ID', 400, 'The alert id must be a FHIR id');
-    let body: unknown = request.body;
-    if (typeof body === 'string') {
-      try {
-        body = body.trim() ? JSON.parse(body) : {};
-      } catch (err) {
-        throw new FlauraError('WEARABLES_BAD_JSON', 400, `The body is not valid JSON: ${(err as Error).message}`);
-      }
-    }
-    const note = (body as { note?: unknown } | null)?.note;
+    const note = (jsonBody(request.body) as { note?: unknown } | null)?.note;
     if (typeof note !== 'string' || !note.trim() || note.length > MAX_NOTE) throw new FlauraError('WEARABLES_BAD_NOTE', 400, `The body must be {"note": "..."} with a non-empty note of at most ${MAX_NOTE} characters`);
     const alert = await getAlert(ctx, id);
     await authorizeWearables(ctx, request.principal, 'acknowledge', alert.patientId);
@@ -254,7 +246,8 @@ async function settingsRoutes(app: FastifyInstance, ctx: WearablesContext): Prom
   /**
    * `PUT /wearables/alert-rules?patient=ID` `{ "overrides": { ruleId: { param: value, enabled? } }, "reason": "…" }`: a
    * clinician sets the patient's thresholds (replacing earlier ones; `{}` restores the defaults); the patient's alerts
-   * are evaluated again at once, so a loosened threshold resolves and a tightened one raises.
+   * are evaluated again at once, so a tightened threshold raises its alert now (a stored alert a loosened one would
+   * not raise stays until it resolves or is acknowledged).
    */
   app.put('/alert-rules', async (request) => {
     const patientId = patientParam((request.query as Record<string, unknown>).patient);
