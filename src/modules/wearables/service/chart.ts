@@ -1,5 +1,5 @@
 // The chart answer for the web app: the downsampled window, the person's baseline band per day and the alert markers.
-import { addDays, baselineFor } from '../baselines/baseline.ts';
+import { addDays, baselineFor, type ExcludedWindow } from '../baselines/baseline.ts';
 import type { AlertRuleSet } from '../alerts/rules.ts';
 import type { MetricCatalog } from '../metrics/catalog.ts';
 import { readDailySeries } from '../storage/daily-series.ts';
@@ -79,8 +79,9 @@ function exactMidnight(day: string, timeZone: string): number {
 
 /**
  * Reads the chart window, then the metric's daily series from 28 days before the window (for the first day's
- * baseline) to its end, the baseline of every day in the window (days without enough history have none), and the
- * alerts of this metric that overlap the window.
+ * baseline; 84 when past alert episodes must be skipped) to its end, the baseline of every day in the window (days
+ * without enough history have none; resolved episodes of the metric excluded, as the alert rules do), and the alerts
+ * of this metric that overlap the window.
  */
 export async function chartWithBaseline(
   deps: Pick<WearablesDeps, 'db'>,
@@ -92,7 +93,12 @@ export async function chartWithBaseline(
   const chart = await queryChart(deps.db, { patientId: q.patientId, metric: q.metric, from: q.from, to: q.to, points: q.points, sourcePriority: catalog.defaultSourcePriority, sumBuckets: def?.aggregation === 'sum' });
   const firstDay = localDate(q.from.getTime(), q.timeZone);
   const lastDay = localDate(q.to.getTime() - 1, q.timeZone);
-  const daily = await readDailySeries(deps.db, catalog, { patientId: q.patientId, from: addDays(firstDay, -rules.baseline.windowDays), to: lastDay, timeZone: q.timeZone });
+  // Past illness episodes of this metric stay out of the band, as they stay out of the alert rules' baselines.
+  const exclude: ExcludedWindow[] = (await listAlerts(deps, { status: 'resolved', patientId: q.patientId }))
+    .filter((a) => a.metric === q.metric && a.resolvedOn && a.evidence[0])
+    .map((a) => ({ start: a.evidence[0]!.date, end: a.resolvedOn! }));
+  const reach = (exclude.length > 0 ? 3 : 1) * rules.baseline.windowDays;
+  const daily = await readDailySeries(deps.db, catalog, { patientId: q.patientId, from: addDays(firstDay, -reach), to: lastDay, timeZone: q.timeZone });
   const series = daily.get(q.metric) ?? [];
   const baseline: BaselineBandDay[] = [];
   // Sum metrics (steps, sleep) have a daily-total baseline: it only matches points that are daily totals too.
@@ -102,7 +108,7 @@ export async function chartWithBaseline(
   for (let day = firstDay; bandFits && day <= lastDay; day = addDays(day, 1)) {
     const from = addDays(day, -rules.baseline.windowDays);
     while (lo < series.length && series[lo]!.date < from) lo++;
-    const b = baselineFor(series.slice(lo, lo + rules.baseline.windowDays + 1), day, rules.baseline);
+    const b = exclude.length > 0 ? baselineFor(series, day, { ...rules.baseline, exclude }) : baselineFor(series.slice(lo, lo + rules.baseline.windowDays + 1), day, rules.baseline);
     if (!b) continue;
     const half = BAND_MADS * b.mad;
     baseline.push({ date: day, t: zonedMidnight(day, q.timeZone), median: round(b.median), low: round(b.median - half), high: round(b.median + half), n: b.n });

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bundle, Communication, Flag, Observation, Provenance } from '@medplum/fhirtypes';
 import { startTestServer, type TestServer } from '../../../../test/test-server.ts';
 import { testDbKind } from '../../../../test/test-db.ts';
-import { addDays } from '../baselines/baseline.ts';
+import { addDays, baselineFor } from '../baselines/baseline.ts';
+import { readDailySeries } from '../storage/daily-series.ts';
 import { loadAlertRules } from '../alerts/rules.ts';
 import { importAppleHealthXml } from '../importers/apple-health.ts';
 import { loadMetricCatalog } from '../metrics/catalog.ts';
@@ -162,6 +163,14 @@ describe(`wearables services on ${testDbKind}`, () => {
     expect(b.n).toBe(28);
     expect(b.t).toBe(Date.parse(`${addDays(START, 50)}T00:00:00+02:00`));
     expect(chart.alerts).toEqual([expect.objectContaining({ ruleId: 'rhr-rise', day: addDays(START, ONSET_INDEX), t: Date.parse(`${addDays(START, ONSET_INDEX)}T00:00:00+02:00`) })]);
+    // After the episode (resolved on day 61) the band leaves the ill days out, as the alert rule's baseline does.
+    const after = await s.request('GET', `/wearables/chart?patient=p-rise&metric=resting-heart-rate&from=${addDays(START, 70)}T00:00:00%2B02:00&to=${addDays(START, 72)}T00:00:00%2B02:00&points=10`);
+    const band70 = (after.body as unknown as { baseline: { date: string; median: number; high: number }[] }).baseline.find((x) => x.date === addDays(START, 70))!;
+    const rhr = (await readDailySeries(deps.db, catalog, { patientId: 'p-rise', from: START, to: addDays(START, 75), timeZone: TZ })).get('resting-heart-rate')!;
+    const clean = baselineFor(rhr, addDays(START, 70), { ...rules.baseline, exclude: [{ start: addDays(START, 50), end: addDays(START, 61) }] })!;
+    const polluted = baselineFor(rhr, addDays(START, 70), rules.baseline)!;
+    expect(band70.median).toBeCloseTo(clean.median, 2);
+    expect(Math.abs(polluted.median - clean.median) + Math.abs(polluted.mad - clean.mad)).toBeGreaterThan(0.1);
     // A two-day window of heart rate is read raw and downsampled.
     const raw = await s.request('GET', `/wearables/chart?patient=p-rise&metric=heart-rate&from=${START}T00:00:00Z&to=${addDays(START, 2)}T00:00:00Z&points=50`);
     expect(raw.body).toMatchObject({ resolution: 'raw' });
