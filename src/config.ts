@@ -35,6 +35,8 @@ export interface FlauraConfig {
   corsOrigins: string[];
   /** Requests per minute per client (token client, else IP) (FLAURA_RATE_LIMIT; 0 = off). */
   rateLimitPerMinute: number;
+  /** How long audit records wait in memory (journalled on disk) before a batch goes to the event log (FLAURA_AUDIT_FLUSH_MS). */
+  auditFlushMs: number;
 }
 
 const LOG_LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -85,5 +87,6 @@ export function loadConfig(overrides: Partial<Record<keyof FlauraConfig, unknown
     tlsKey: pick<string>('tlsKey', 'FLAURA_TLS_KEY') || undefined,
     corsOrigins: listSetting(pick<string | string[]>('corsOrigins', 'FLAURA_CORS_ORIGINS')),
     rateLimitPerMinute: intSetting('rateLimitPerMinute', pick('rateLimitPerMinute', 'FLAURA_RATE_LIMIT'), 1200, 0, 1_000_000),
+    auditFlushMs: intSetting('auditFlushMs', pick('auditFlushMs', 'FLAURA_AUDIT_FLUSH_MS'), 200, 10, 600_000),
   };
 }

@@ -48,6 +48,7 @@ import { AccessService } from './security/access/access-control.ts';
 import { withDataClassLabels } from './security/access/data-classes.ts';
 import { AuditTrail } from './security/audit/trail.ts';
 import { AttemptThrottle } from './security/audit/attempt-throttle.ts';
+import { AuditJournal } from './security/audit/journal.ts';
 import { securityMigrations } from './security/audit/migrations.ts';
 import { securityRoutes } from './security/routes.ts';
 import { join } from 'node:path';
@@ -145,8 +146,13 @@ export async function createFlaura(config: FlauraConfig, options: CreateFlauraOp
   const events = createEventLog(db, { natsUrl: config.natsUrl, ...(config.databaseUrl ? { listen: { connectionString: config.databaseUrl } } : {}) });
 
   // Access policy and audit trail: every request with a principal passes one decision and leaves an AuditEvent.
-  const audit = new AuditTrail(events, store, { log: { error: (obj, msg) => console.error(msg, obj) } });
+  const audit = new AuditTrail(events, store, {
+    flushMs: config.auditFlushMs,
+    journal: new AuditJournal(join(config.dataDir, 'audit-journal')),
+    log: { error: (obj, msg) => console.error(msg, obj) },
+  });
   audit.subscribe();
+  audit.recoverJournal();
   const access = new AccessService({ db, open: (r) => store.reader().open(r), audit, breakGlassMinutes: config.breakGlassMinutes, ...(options.now ? { now: options.now } : {}) });
 
   const router: FhirRouter = new FhirRouter({
@@ -301,7 +307,7 @@ export async function createFlaura(config: FlauraConfig, options: CreateFlauraOp
       }
       const t1 = performance.now();
       phase = 'audit';
-      await audit.flush();
+      await audit.close();
       phase = 'events';
       await events.stop();
       const t2 = performance.now();

@@ -1,35 +1,11 @@
 // `flaura serve` as an operator runs it: a real process on the embedded database, one owner per data directory,
 // graceful shutdown that finishes in-flight requests.
-import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDbKind } from '../test-db.ts';
-
-const bin = join(import.meta.dirname, '..', '..', 'bin', 'flaura.js');
-
-function startServe(dataDir: string): { child: ChildProcessWithoutNullStreams; url: Promise<string>; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data', dataDir], { env: { ...process.env, FLAURA_LOG_LEVEL: 'warn', FLAURA_SHUTDOWN_TIMEOUT_MS: '30000' } });
-  let output = '';
-  const url = new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /FHIR base: (http:\/\/[^\s]+)\/fhir/.exec(output);
-      if (match) resolve(match[1]!);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, url, output: () => output, exited };
-}
-
-/** `flaura token` against the running server's data directory (what an operator's script does). */
-function operatorToken(dataDir: string, ...args: string[]): string {
-  return execFileSync(process.execPath, [bin, 'token', '--data', dataDir, ...args], { encoding: 'utf8' }).trim();
-}
+import { operatorToken, startServe } from './serve-process.ts';
 
 // One process is enough to check the command; it runs once, not per database.
 describe.runIf(testDbKind === 'pglite')('flaura serve', () => {

@@ -8,6 +8,7 @@ import type { EventLog, FlauraEvent } from '../../events/index.ts';
 import type { SqlFhirStore } from '../../fhir/store/sql-store.ts';
 import { buildAuditEvent, type AuditInput } from './audit-event.ts';
 import { chainHead, insertLinks, nextLinks } from './chain.ts';
+import type { AuditJournal } from './journal.ts';
 
 export const AUDIT_TOPIC = 'audit.record';
 export const AUDIT_CONSUMER = 'security:audit-store';
@@ -23,6 +24,8 @@ export interface AuditTrailOptions {
   flushMs?: number;
   maxBatch?: number;
   log?: { error(obj: object, msg: string): void };
+  /** Write-ahead journal: records survive a killed process until they are in the event log. */
+  journal?: AuditJournal;
 }
 
 export class AuditTrail implements AuditRecorder {
@@ -36,7 +39,9 @@ export class AuditTrail implements AuditRecorder {
 
   record(input: AuditInput): void {
     if (!this.enabled) return;
-    this.queue.push(buildAuditEvent(input));
+    const event = buildAuditEvent(input);
+    this.options.journal?.append(event);
+    this.queue.push(event);
     if (this.queue.length >= (this.options.maxBatch ?? 500)) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.options.flushMs ?? 200);
   }
@@ -47,18 +52,38 @@ export class AuditTrail implements AuditRecorder {
     this.timer = undefined;
     const batch = this.queue;
     this.queue = [];
+    // The batch's records are in the journal's segments up to this one; later records go to the next.
+    const segment = this.options.journal?.rotate();
     this.flushing = this.flushing.then(async () => {
       if (batch.length === 0) return;
       try {
         await this.events.publish(batch.map((payload) => ({ topic: AUDIT_TOPIC, action: 'audit', payload })));
+        if (segment !== undefined) this.options.journal?.settle(segment);
       } catch (err) {
-        // Never lose the records: put them back in front and retry with the next flush.
+        // Never lose the records: put them back in front and retry with the next flush. A later batch may settle
+        // their segment first, so they are journalled again.
+        for (const r of batch) this.options.journal?.append(r);
         this.queue.unshift(...batch);
         this.options.log?.error({ err, records: batch.length }, 'audit trail: publishing failed; will retry');
         this.timer ??= setTimeout(() => void this.flush(), 1000);
       }
     });
     return this.flushing;
+  }
+
+  /** Queues the records a killed process left in its journal (at start, before requests). */
+  recoverJournal(): number {
+    const orphans = this.options.journal?.adoptOrphans() ?? [];
+    if (orphans.length === 0) return 0;
+    this.queue.unshift(...orphans);
+    void this.flush();
+    return orphans.length;
+  }
+
+  /** Publishes what is queued and removes the journal (clean shutdown). */
+  async close(): Promise<void> {
+    await this.flush();
+    this.options.journal?.close();
   }
 
   /** Registers the consumer that stores records and chains them (before the event log starts). */
