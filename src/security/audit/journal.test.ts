@@ -42,8 +42,13 @@ describe('AuditJournal', () => {
     writeFileSync(join(dir, 'live', 'pid'), String(process.ppid));
     writeFileSync(join(dir, 'live', '0.ndjson'), `${JSON.stringify(record(9))}\n`);
 
+    const sibling = new AuditJournal(dir); // another server in this process, still running
+    sibling.append(record(7));
     const j = new AuditJournal(dir);
     expect(j.adoptOrphans().map((r) => r.recorded)).toEqual([record(1).recorded, record(2).recorded]);
+    sibling.append(record(8)); // its journal was left alone
+    sibling.settle(sibling.rotate());
+    sibling.close();
     expect(readdirSync(dir).sort()).toEqual(expect.arrayContaining(['live']));
     expect(readdirSync(dir)).not.toContain('dead');
     // Adopted records are in this journal now, deleted once published like its own.

@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import type { AuditEvent } from '@medplum/fhirtypes';
 
 const SEGMENT = /^(\d+)\.ndjson$/;
+/** Journals of instances running in this process (tests run several servers in one process on one data directory). */
+const openHere = new Set<string>();
 
 function alive(pid: number): boolean {
   try {
@@ -30,6 +32,7 @@ export class AuditJournal {
     this.dir = join(root, randomUUID());
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     writeFileSync(join(this.dir, 'pid'), String(process.pid), { mode: 0o600 });
+    openHere.add(this.dir);
   }
 
   /**
@@ -40,9 +43,10 @@ export class AuditJournal {
     const records: AuditEvent[] = [];
     for (const name of readdirSync(this.root)) {
       const dir = join(this.root, name);
-      if (dir === this.dir) continue;
+      if (openHere.has(dir)) continue;
       const pidFile = join(dir, 'pid');
       const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : NaN;
+      // Our own pid on a journal no instance here opened: left by an earlier process that had the same pid.
       if (Number.isInteger(pid) && pid !== process.pid && alive(pid)) continue;
       const segments = readdirSync(dir).filter((f) => SEGMENT.test(f)).sort((a, b) => Number(SEGMENT.exec(a)![1]) - Number(SEGMENT.exec(b)![1]));
       for (const f of segments) {
@@ -86,6 +90,7 @@ export class AuditJournal {
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+    openHere.delete(this.dir);
     const pending = readdirSync(this.dir).some((f) => SEGMENT.test(f));
     if (!pending) rmSync(this.dir, { recursive: true, force: true });
   }
