@@ -7,6 +7,8 @@ import type { AlleleDefinition, AlleleIndex, GeneDefinition } from '../../src/mo
 const SOURCE = process.env.PGX_ALLELES_SOURCE ?? '/work/shared/reference/pgx/pharmcat/allele-definitions';
 const OUT = process.env.PGX_OUT_DIR ?? join(import.meta.dirname, '../../data/pgx/alleles');
 const PHENOTYPES = process.env.PGX_PHENOTYPES_DIR ?? join(import.meta.dirname, '../../data/pgx/phenotypes');
+/** Hand-kept data (with its source URL and date): the genes whose undocumented variation is read as reference. */
+const UNDOCUMENTED = process.env.PGX_UNDOCUMENTED ?? join(import.meta.dirname, '../../data/pgx/undocumented-variations.json');
 /**
  * Genes called from a VCF only when the caller asks (`--cyp2d6-from-vcf`): CYP2D6 has structural alleles (the *5
  * deletion, xN duplications, CYP2D7 hybrids) that SNV/indel genotypes cannot show, so its call always carries this warning.
@@ -31,6 +33,9 @@ interface SourceExemption {
   ignoredAllelesLc: string[];
   unphasedDiplotypePriorities: Array<{ list: string[]; pick: string }>;
   extraPositions?: Array<{ chromosome: string; position: number; rsid: string | null; ref: string; alts: string[] }>;
+  /** AMP tier-1 alleles (names as in the definitions) and positions (GRCh38) of the gene. */
+  amp1Alleles?: string[];
+  amp1Positions?: number[];
 }
 
 /**
@@ -68,6 +73,35 @@ function singlePositionFallback(gene: string, positions: GeneDefinition['positio
 }
 
 /**
+ * The AMP tier-1 positions and, per tier-1 allele, the tier-1 positions it is defined at (so a missing position names
+ * the alleles it leaves open). The build fails on a tier-1 position outside the definitions, on an allele defined at
+ * no tier-1 position, and on an allele without a definition that is not a structural allele of the phenotype table.
+ */
+function ampTier1(gene: string, exemption: SourceExemption | undefined, positions: GeneDefinition['positions'], alleles: AlleleDefinition[]): GeneDefinition['ampTier1'] {
+  const tier1 = [...(exemption?.amp1Positions ?? [])].sort((a, b) => a - b);
+  const names = exemption?.amp1Alleles ?? [];
+  if (tier1.length === 0 && names.length === 0) return undefined;
+  for (const p of tier1) if (!positions.some((d) => d.position === p)) throw new Error(`${gene}: AMP tier-1 position ${p} is not a definition position`);
+  const notCallable: string[] = [];
+  const defined = names.flatMap((name) => {
+    const allele = alleles.find((a) => a.name === name);
+    if (!allele) {
+      notCallable.push(name);
+      return [];
+    }
+    const at = allele.defining.map(([i]) => positions[i]?.position ?? -1).filter((p) => tier1.includes(p)).sort((a, b) => a - b);
+    if (at.length === 0) throw new Error(`${gene}: AMP tier-1 allele ${name} is defined at no tier-1 position`);
+    return [{ name, positions: at }];
+  });
+  if (notCallable.length > 0) {
+    const structural = structuralAlleles(gene, new Set(alleles.map((a) => a.name)));
+    const unknown = notCallable.filter((n) => !structural.includes(n));
+    if (unknown.length > 0) throw new Error(`${gene}: AMP tier-1 allele(s) ${unknown.join(', ')} neither defined nor structural`);
+  }
+  return { positions: tier1, alleles: defined, ...(notCallable.length > 0 ? { notCallable } : {}) };
+}
+
+/**
  * Alleles of the gene's phenotype table that have no SNV/indel definition (structural / copy-number alleles such
  * as CYP2D6 *5 and *1x2): they cannot be called from a VCF; the build records them.
  */
@@ -89,7 +123,7 @@ interface SourceFile {
  * Converts one gene, applying PharmCAT's exemptions: ignored positions and ignored alleles are dropped (a
  * non-reference allele left without a defining position goes too); NAT2 required positions and unphased priorities are kept.
  */
-function convert(src: SourceFile, exemption: SourceExemption | undefined): GeneDefinition {
+function convert(src: SourceFile, exemption: SourceExemption | undefined, undocumentedAsReference: boolean): GeneDefinition {
   if (!src.genomeBuild.startsWith('GRCh38')) throw new Error(`${src.gene}: unexpected build ${src.genomeBuild}`);
   const ignoredPositions = new Set((exemption?.ignoredPositions ?? []).map((p) => p.position));
   const ignoredAlleles = new Set(exemption?.ignoredAllelesLc ?? []);
@@ -108,6 +142,7 @@ function convert(src: SourceFile, exemption: SourceExemption | undefined): GeneD
   const priorities = exemption?.unphasedDiplotypePriorities ?? [];
   const positions = kept.map((i) => src.variants[i]).flatMap((v) => (v ? [{ chromosome: v.chromosome, position: v.position, ...(v.rsid ? { rsid: v.rsid } : {}), ref: v.ref, alts: v.alts }] : []));
   const fallback = singlePositionFallback(src.gene, positions, alleles);
+  const amp = ampTier1(src.gene, exemption, positions, alleles);
   return {
     gene: src.gene,
     version: src.version,
@@ -115,6 +150,8 @@ function convert(src: SourceFile, exemption: SourceExemption | undefined): GeneD
     alleles,
     ...(fallback ? { singlePositionFallback: fallback } : {}),
     ...(LOWEST_FUNCTION.has(src.gene) ? { lowestFunction: true } : {}),
+    ...(undocumentedAsReference ? { undocumentedAsReference: true } : {}),
+    ...(amp ? { ampTier1: amp } : {}),
     ...((exemption?.requiredPositions ?? []).length > 0 ? { requiredPositions: exemption?.requiredPositions } : {}),
     ...(priorities.length > 0 ? { unphasedPriorities: priorities.map((p) => ({ list: p.list, pick: p.pick })) } : {}),
     ...((exemption?.extraPositions ?? []).length > 0
@@ -132,21 +169,24 @@ function convert(src: SourceFile, exemption: SourceExemption | undefined): GeneD
 mkdirSync(OUT, { recursive: true });
 const exemptions = JSON.parse(readFileSync(join(SOURCE, 'exemptions.json'), 'utf8')) as Record<string, SourceExemption>;
 const files = readdirSync(SOURCE).filter((f) => f.endsWith('_translation.json')).sort();
+const asReference = new Set((JSON.parse(readFileSync(UNDOCUMENTED, 'utf8')) as { asReference: string[] }).asReference);
 const genes: string[] = [];
 const optIn: AlleleIndex['optIn'] = [];
 const versions = new Set<string>();
 for (const f of files) {
   const src = JSON.parse(readFileSync(join(SOURCE, f), 'utf8')) as SourceFile;
   const warning = OPT_IN[src.gene];
-  const converted = convert(src, exemptions[src.gene]);
+  const converted = convert(src, exemptions[src.gene], asReference.has(src.gene));
+  asReference.delete(src.gene);
   const def: GeneDefinition = warning ? { ...converted, callWarning: warning } : converted;
   versions.add(def.version);
   if (warning) optIn.push({ gene: def.gene, warning: warning.code, notCallable: structuralAlleles(def.gene, new Set(def.alleles.map((a) => a.name))) });
   else genes.push(def.gene);
   writeFileSync(join(OUT, `${def.gene}.json`), JSON.stringify(def) + '\n');
 }
+if (asReference.size > 0) throw new Error(`undocumented-variations.json names genes without definitions: ${[...asReference].join(', ')}`);
 const index: AlleleIndex = {
-  source: 'PharmCAT allele definitions (*_translation.json + exemptions.json: ignored positions/alleles, unphased priorities, extra positions; GRCh38), derived from CPIC/ClinPGx allele definition tables',
+  source: 'PharmCAT allele definitions (*_translation.json + exemptions.json: ignored positions/alleles, unphased priorities, extra positions, AMP tier-1 positions/alleles; GRCh38; undocumented-variation genes from data/pgx/undocumented-variations.json), derived from CPIC/ClinPGx allele definition tables',
   licence: 'PharmCAT repository MPL-2.0 @ 5431bf1187e50383df7e7db18ef67b36fc8b562e; content CPIC allele definitions (CC0 1.0) + PharmVar (cite PharmVar)',
   version: [...versions].sort().join(', '),
   genes,

@@ -39,6 +39,18 @@ export interface GeneDefinition {
    * to the allele whose function it stands for (reference base → reference allele, `C` → *5).
    */
   singlePositionFallback?: { index: number; rsid: string; alleles: Record<string, string> };
+  /**
+   * PharmCAT exemptions `amp1Positions` / `amp1Alleles`: the AMP tier-1 variant positions (genomic, GRCh38) a test of
+   * the gene should cover (Pratt et al., AMP PGx working group), and per tier-1 allele the tier-1 positions it is
+   * defined at (derived from the definitions); `notCallable` = tier-1 alleles with no SNV/indel definition (CYP2D6 *5).
+   */
+  ampTier1?: { positions: number[]; alleles: Array<{ name: string; positions: number[] }>; notCallable?: string[] };
+  /**
+   * A base no allele defines, found at a definition position, is read as the reference base (with a warning) so the
+   * gene is still called; otherwise such a base leaves the gene uncalled. From data/pgx/undocumented-variations.json
+   * (PharmCAT: genes whose defined variants affect drug toxicity).
+   */
+  undocumentedAsReference?: boolean;
   /** Opt-in genes (CYP2D6): the warning every VCF call of the gene carries (copy number not assessed). */
   callWarning?: { code: string; message: string };
 }
