@@ -48,6 +48,12 @@ export interface GeneCall {
   variants?: VariantCall[];
   /** Positions read with the gene but outside its allele definitions (PharmCAT extra positions, e.g. CYP2C9 rs12777823 for warfarin); `call` null when not genotyped. */
   extraPositions?: Array<{ chromosome: string; position: number; rsid?: string; call: string | null; use: string }>;
+  /**
+   * VCF calls of genes with AMP tier-1 variants (PharmCAT exemptions): whether every tier-1 position was genotyped (a
+   * gVCF reference block or a BED-declared assayed position counts), the missing ones (`chrN:pos (rsid)`), the tier-1
+   * alleles defined there that therefore could not be ruled out, and tier-1 alleles a VCF cannot show (CYP2D6 *5).
+   */
+  ampTier1?: { covered: boolean; positions: number; missingPositions: string[]; allelesNotRuledOut: string[]; notAssessed?: string[] };
   warnings: PgxWarning[];
   /** Outside calls: the phenotype the lab reported, when given instead of a diplotype. */
   reportedPhenotype?: string;

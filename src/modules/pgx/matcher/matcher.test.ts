@@ -163,9 +163,26 @@ describe('matchGene goldens', () => {
     expect(none.diplotypes).toEqual([]);
     expect(none.missingPositions).toHaveLength(g.keys.length);
     const ref = allele(g, '*1');
+    // Homozygous for *2's base (rs1800462 G) and *3B's (rs1800460 T): no single allele carries both.
+    const gts = genotypes(g, ref, ref);
+    for (const [key, base] of [['chr6:18143724', 'G'], ['chr6:18138997', 'T']] as const) {
+      const gt = gts.get(key);
+      if (gt) gt.alleles = [base, base];
+    }
+    const impossible = matchGene(g, gts, { allMatches: false });
+    expect(impossible.diplotypes).toEqual([]);
+    expect(impossible.warnings.map((w) => w.code)).toContain('NO_MATCH');
+  });
+
+  it('an allele no definition has (N/N) is read as reference for TPMT (toxicity gene, data flag), not a NO_MATCH', () => {
+    const g = gene('TPMT');
+    const ref = allele(g, '*1');
     const gts = genotypes(g, ref, ref);
     const first = gts.get(g.keys[0] ?? '');
     if (first) first.alleles = ['N', 'N'];
-    expect(matchGene(g, gts, { allMatches: false }).warnings.map((w) => w.code)).toContain('NO_MATCH');
+    const call = matchGene(g, gts, { allMatches: false });
+    expect(call.diplotypes.map((d) => d.name)).toEqual(['*1/*1']);
+    expect(call.warnings.map((w) => w.code)).toEqual(expect.arrayContaining(['UNDOCUMENTED_VARIATION_AS_REFERENCE']));
+    expect(call.warnings.map((w) => w.code)).not.toContain('NO_MATCH');
   });
 });

@@ -50,6 +50,8 @@ export function matchGene(gene: PreparedGene, read: ReadonlyMap<string, VcfGenot
   const missing: string[] = [];
   const variants: VariantCall[] = [];
   const refMismatch: string[] = [];
+  // Alleles at definition positions that no definition has (`chrN:pos (rsid) T`).
+  const undocumented: string[] = [];
   let phased = true;
   let haploid = true;
   // Phase group of each called position: heterozygous phased calls by their PS (one default set without PS),
@@ -67,10 +69,17 @@ export function matchGene(gene: PreparedGene, read: ReadonlyMap<string, VcfGenot
     }
     if (gt.normalizedFrom) normalized.push(`${gene.labels[i] ?? key} from ${gt.normalizedFrom}`);
     if (gt.ref !== ref) refMismatch.push(`${gene.labels[i] ?? key} (VCF ${gt.ref}, definition ${gene.refs[i] ?? '?'})`);
+    let alleles = gt.alleles;
+    const odd = alleles.filter((b) => !isDocumented(gene, i, b));
+    if (odd.length > 0) {
+      for (const b of new Set(odd)) undocumented.push(`${gene.labels[i] ?? key} ${b}`);
+      // Toxicity genes (PharmCAT): the undocumented base is read as the reference so the gene can still be called.
+      if (gene.undocumentedAsReference) alleles = alleles.map((b) => (isDocumented(gene, i, b) ? b : ref)) as [string, string];
+    }
     called.push(i);
-    observed.push(gt.alleles);
+    observed.push(alleles);
     if (!gt.haploid) haploid = false;
-    const het = gt.alleles[0] !== gt.alleles[1];
+    const het = alleles[0] !== alleles[1];
     if (het && !gt.phased) phased = false;
     groupOf.push(!het ? undefined : gt.phased ? `ps:${gt.phaseSet ?? ''}` : `unphased:${i}`);
     variants.push({ chromosome: gt.chromosome, position: gt.position, ...(labelRsid(gene.labels[i])), call: gt.alleles.join(gt.phased ? '|' : '/'), phased: gt.phased });
@@ -80,10 +89,19 @@ export function matchGene(gene: PreparedGene, read: ReadonlyMap<string, VcfGenot
   if (blockNotCalled.length > 0) warnings.push({ code: 'GVCF_BLOCK_NOT_CALLED', message: `${gene.gene}: ${blockNotCalled.length} position(s) lie in gVCF blocks without a reference call and are no-calls: ${blockNotCalled.slice(0, 5).join(', ')}${blockNotCalled.length > 5 ? ', …' : ''}.` });
   if (normalized.length > 0) warnings.push({ code: 'INDEL_NORMALIZED', message: `${gene.gene}: indel(s) written differently from the definitions were matched after normalization: ${normalized.join('; ')}.` });
   if (refMismatch.length > 0) warnings.push({ code: 'REF_MISMATCH', message: `${gene.gene}: the VCF REF differs from the definition at ${refMismatch.join(', ')}; check the build and indel representation.` });
+  // An undocumented base outside the toxicity genes: the sample fits neither the reference nor any allele there.
+  const blocked = undocumented.length > 0 && !gene.undocumentedAsReference;
+  if (undocumented.length > 0) {
+    warnings.push(gene.undocumentedAsReference
+      ? { code: 'UNDOCUMENTED_VARIATION_AS_REFERENCE', message: `${gene.gene}: allele(s) that no ${gene.gene} allele definition has were found at definition position(s) and read as the reference base, so that the gene could still be called (PharmCAT's rule for genes whose variants affect drug toxicity): ${undocumented.join(', ')}. The effect of these variants is unknown.` }
+      : { code: 'UNDOCUMENTED_VARIATION', message: `${gene.gene}: not called; allele(s) that no ${gene.gene} allele definition has were found at definition position(s): ${undocumented.join(', ')}. The sample matches neither the reference nor any defined allele there.` });
+  }
+  const calledSet = new Set(called);
+  const ampTier1 = gene.ampTier1 ? ampCoverage(gene, gene.ampTier1, calledSet, warnings) : undefined;
   const requiredMissing = [...gene.required].filter((i) => !called.includes(i)).map((i) => gene.labels[i] ?? '');
   if (requiredMissing.length > 0) {
     warnings.push({ code: 'REQUIRED_POSITION_MISSING', message: `${gene.gene}: not called, required position(s) not genotyped: ${requiredMissing.join(', ')}.` });
-    return { gene: gene.gene, source: 'vcf', diplotypes: [], missingPositions: missing, phased, variants, warnings };
+    return { gene: gene.gene, source: 'vcf', diplotypes: [], missingPositions: missing, phased, variants, ...(ampTier1 ? { ampTier1 } : {}), warnings };
   }
   const candidates: Candidate[] = [];
   for (const allele of gene.alleles) {
@@ -92,7 +110,7 @@ export function matchGene(gene: PreparedGene, read: ReadonlyMap<string, VcfGenot
   }
   const extraPositions = gene.extra.length > 0 ? readExtraPositions(gene, genotypes, warnings) : undefined;
   const hemi = hemizygous(gene, observed, haploid, options.sex, warnings);
-  if (hemi) return { gene: gene.gene, source: 'vcf', diplotypes: hemizygousMatches(gene, candidates, called, observed, options, warnings), missingPositions: missing, phased: true, variants, ...(extraPositions ? { extraPositions } : {}), warnings };
+  if (hemi) return { gene: gene.gene, source: 'vcf', diplotypes: blocked ? [] : hemizygousMatches(gene, candidates, called, observed, options, warnings), missingPositions: missing, phased: true, variants, ...(extraPositions ? { extraPositions } : {}), ...(ampTier1 ? { ampTier1 } : {}), warnings };
   const groups = [...new Set(groupOf.filter((g): g is string => g !== undefined))];
   const phaseSets = groups.filter((g) => g.startsWith('ps:'));
   // Several phase sets (or phased and unphased calls mixed): each set keeps its internal phase, the sets' relative
@@ -102,15 +120,15 @@ export function matchGene(gene: PreparedGene, read: ReadonlyMap<string, VcfGenot
     phased = false;
     warnings.push({ code: 'PHASE_SETS', message: `${gene.gene}: ${phaseSets.length} phase set(s) and ${groups.length - phaseSets.length} unphased heterozygous call(s); each set's phase is kept, their relative orientation is not known.` });
   }
-  const found = called.length === 0 ? [] : mixed ? pairsAcrossPhaseSets(candidates, called, observed, groupOf.map((g) => (g === undefined ? -1 : groups.indexOf(g))), groups.length) : pairs(candidates, called, observed, phased);
+  const found = called.length === 0 || blocked ? [] : mixed ? pairsAcrossPhaseSets(candidates, called, observed, groupOf.map((g) => (g === undefined ? -1 : groups.indexOf(g))), groups.length) : pairs(candidates, called, observed, phased);
   const plausible = rank(found);
   const picked = phased ? undefined : applyPriority(gene, plausible, warnings);
   let diplotypes = picked
     ? options.allMatches ? [picked, ...plausible.filter((d) => d !== picked)] : [picked]
     : options.allMatches ? plausible : plausible.filter((d) => d.score === plausible[0]?.score);
   if (called.length > 0 && diplotypes.length === 0) {
-    warnings.push({ code: 'NO_MATCH', message: `${gene.gene}: the genotypes fit no pair of defined alleles.` });
-    const fallback = singlePositionCall(gene, called, observed, 'the genotypes fit no pair of defined alleles');
+    if (!blocked) warnings.push({ code: 'NO_MATCH', message: `${gene.gene}: the genotypes fit no pair of defined alleles.` });
+    const fallback = singlePositionCall(gene, called, observed, blocked ? 'undocumented variation at a definition position' : 'the genotypes fit no pair of defined alleles');
     if (fallback) {
       diplotypes = [fallback.diplotype];
       warnings.push(fallback.warning);
@@ -118,11 +136,31 @@ export function matchGene(gene: PreparedGene, read: ReadonlyMap<string, VcfGenot
   }
   const top = diplotypes[0]?.score;
   if (diplotypes.filter((d) => d.score === top).length > 1) warnings.push({ code: 'AMBIGUOUS_CALL', message: `${gene.gene}: several diplotypes fit equally well (${diplotypes.filter((d) => d.score === top).map((d) => d.name).join(', ')}).` });
-  const haplotypes = gene.lowestFunction ? allelesFound(candidates, called, observed) : undefined;
+  const haplotypes = gene.lowestFunction && !blocked ? allelesFound(candidates, called, observed) : undefined;
   // Phased data: the alleles each strand carries (the phenotype then takes the lowest-function one per strand).
-  const haplotypeStrands = gene.lowestFunction && phased ? [allelesFound(candidates, called, observed, 0), allelesFound(candidates, called, observed, 1)] as [string[], string[]] : undefined;
+  const haplotypeStrands = gene.lowestFunction && !blocked && phased ? [allelesFound(candidates, called, observed, 0), allelesFound(candidates, called, observed, 1)] as [string[], string[]] : undefined;
   if (haplotypes && diplotypes.length === 0 && haplotypes.length > 0) warnings.push({ code: 'LOWEST_FUNCTION', message: `${gene.gene}: the variants found fit no single pair; alleles found: ${haplotypes.join(', ')}.` });
-  return { gene: gene.gene, source: 'vcf', diplotypes, ...(haplotypes ? { haplotypes } : {}), ...(haplotypeStrands ? { haplotypeStrands } : {}), missingPositions: missing, phased, variants, ...(extraPositions ? { extraPositions } : {}), warnings };
+  return { gene: gene.gene, source: 'vcf', diplotypes, ...(haplotypes ? { haplotypes } : {}), ...(haplotypeStrands ? { haplotypeStrands } : {}), missingPositions: missing, phased, variants, ...(extraPositions ? { extraPositions } : {}), ...(ampTier1 ? { ampTier1 } : {}), warnings };
+}
+
+/** Whether some allele definition expects this base at position `i` (the reference base always is). */
+function isDocumented(gene: PreparedGene, i: number, base: string): boolean {
+  return (gene.documented[i] ?? []).some((e) => baseMatches(e, base));
+}
+
+/**
+ * AMP tier-1 coverage: every tier-1 position must be genotyped (gVCF reference blocks and BED-declared positions were
+ * filled in before matching). Each missing one leaves open the tier-1 alleles defined there (warning
+ * `AMP_TIER1_POSITIONS_MISSING`).
+ */
+function ampCoverage(gene: PreparedGene, amp: NonNullable<PreparedGene['ampTier1']>, called: ReadonlySet<number>, warnings: PgxWarning[]): NonNullable<GeneCall['ampTier1']> {
+  const missing = amp.indices.filter((i) => !called.has(i));
+  const open = amp.alleles.filter((a) => a.indices.some((i) => !called.has(i))).map((a) => a.name);
+  const labels = missing.map((i) => gene.labels[i] ?? gene.keys[i] ?? String(i));
+  if (missing.length > 0) {
+    warnings.push({ code: 'AMP_TIER1_POSITIONS_MISSING', message: `${gene.gene}: ${missing.length} of ${amp.indices.length} AMP tier-1 position(s) were not genotyped: ${labels.join(', ')}; tier-1 allele(s) that could therefore not be ruled out: ${open.join(', ')}.` });
+  }
+  return { covered: missing.length === 0, positions: amp.indices.length, missingPositions: labels, allelesNotRuledOut: open, ...(amp.notCallable.length > 0 ? { notAssessed: amp.notCallable } : {}) };
 }
 
 /** PharmCAT extra positions: the genotype is reported with the gene (warning `EXTRA_POSITION`), never matched. */

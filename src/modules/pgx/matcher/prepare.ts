@@ -35,6 +35,12 @@ export interface PreparedGene {
   fallback?: { index: number; rsid: string; alleles: Readonly<Record<string, string>> };
   /** Reference bases the definitions' REF strings give, per chromosome. */
   reference: Map<string, Map<number, string>>;
+  /** Per position, the distinct bases some allele expects there (IUPAC codes kept): any other base is undocumented. */
+  documented: string[][];
+  /** Undocumented variation is read as the reference base (toxicity genes) instead of leaving the gene uncalled. */
+  undocumentedAsReference: boolean;
+  /** AMP tier-1 position indices and, per tier-1 allele, the tier-1 indices it is defined at. */
+  ampTier1?: { indices: number[]; alleles: Array<{ name: string; indices: number[] }>; notCallable: string[] };
 }
 
 const cache = new WeakMap<GeneDefinition, PreparedGene>();
@@ -48,25 +54,36 @@ export function prepareGene(def: GeneDefinition): PreparedGene {
   if (hit) return hit;
   const refBases = def.positions.map((p) => p.ref);
   const { sites, reference } = indelSites(def.positions);
+  const indexOf = (position: number): number => {
+    const i = def.positions.findIndex((p) => p.position === position);
+    if (i < 0) throw new Error(`${def.gene}: position ${position} is not a definition position`);
+    return i;
+  };
+  const alleles = def.alleles.map((a) => {
+    const bases = [...refBases];
+    const defines = refBases.map(() => false);
+    for (const [i, base] of a.defining) {
+      bases[i] = base;
+      defines[i] = true;
+    }
+    return { name: a.name, reference: a.reference, bases, defines };
+  });
   const prepared: PreparedGene = {
     gene: def.gene,
     keys: def.positions.map((p) => `${p.chromosome}:${p.position}`),
     labels: def.positions.map((p) => `${p.chromosome}:${p.position}${p.rsid ? ` (${p.rsid})` : ''}`),
-    alleles: def.alleles.map((a) => {
-      const bases = [...refBases];
-      const defines = refBases.map(() => false);
-      for (const [i, base] of a.defining) {
-        bases[i] = base;
-        defines[i] = true;
-      }
-      return { name: a.name, reference: a.reference, bases, defines };
-    }),
+    alleles,
     refs: refBases,
     lowestFunction: def.lowestFunction === true,
     required: new Set(def.positions.flatMap((p, i) => (def.requiredPositions?.includes(p.position) ? [i] : []))),
     unphasedPriorities: new Map((def.unphasedPriorities ?? []).map((p) => [[...p.list].sort().join('|'), p.pick])),
     indels: sites,
     reference,
+    documented: refBases.map((_, i) => [...new Set(alleles.map((a) => a.bases[i] ?? ''))]),
+    undocumentedAsReference: def.undocumentedAsReference === true,
+    ...(def.ampTier1
+      ? { ampTier1: { indices: def.ampTier1.positions.map(indexOf), alleles: def.ampTier1.alleles.map((a) => ({ name: a.name, indices: a.positions.map(indexOf) })), notCallable: def.ampTier1.notCallable ?? [] } }
+      : {}),
     ...(def.singlePositionFallback ? { fallback: def.singlePositionFallback } : {}),
     extra: (def.extraPositions ?? []).map((p) => ({ key: `${p.chromosome}:${p.position}`, chromosome: p.chromosome, position: p.position, ...(p.rsid ? { rsid: p.rsid } : {}), use: p.use })),
   };

@@ -4,7 +4,7 @@ import type { DoseAdjustment } from '../recommend/dose-adjustment.ts';
 import type { PgxResult } from './types.ts';
 
 /** Bumped on any breaking change of the shape below (minor for additions). */
-export const PGX_JSON_REPORT_VERSION = '1.3';
+export const PGX_JSON_REPORT_VERSION = '1.4';
 
 /** One gene of the JSON report. */
 export interface PgxJsonGene {
@@ -22,6 +22,11 @@ export interface PgxJsonGene {
   assumedReference: boolean;
   /** Since 1.2: positions read with the gene outside its allele definitions (CYP2C9 rs12777823 for warfarin); `call` null when not genotyped. */
   extraPositions: Array<{ position: string; rsid: string | null; call: string | null; use: string }>;
+  /**
+   * Since 1.4: AMP tier-1 coverage of a VCF call (genes with tier-1 variants; null otherwise): `covered` when every
+   * tier-1 position was genotyped, else the missing positions and the tier-1 alleles they leave open.
+   */
+  ampTier1: { covered: boolean; positions: number; missingPositions: string[]; allelesNotRuledOut: string[]; notAssessed: string[] } | null;
   warnings: PgxWarning[];
 }
 
@@ -82,6 +87,7 @@ export function toJsonReport(result: PgxResult, generatedAt: string): PgxJsonRep
       missingPositions: g.call.missingPositions,
       assumedReference: g.call.assumedReference === true,
       extraPositions: (g.call.extraPositions ?? []).map((e) => ({ position: `${e.chromosome}:${e.position}`, rsid: e.rsid ?? null, call: e.call, use: e.use })),
+      ampTier1: g.call.ampTier1 ? { ...g.call.ampTier1, notAssessed: g.call.ampTier1.notAssessed ?? [] } : null,
       warnings: [...g.call.warnings, ...g.warnings],
     })),
     drugs: result.drugs.map((d) => ({

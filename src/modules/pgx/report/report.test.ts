@@ -37,7 +37,7 @@ function referencesIn(value: unknown, out: string[] = []): string[] {
 describe('JSON report', () => {
   it('has the documented shape and versions', () => {
     const r = toJsonReport(result, NOW);
-    expect(r).toMatchObject({ format: 'flaura-pgx-report', formatVersion: '1.3', generatedAt: NOW, sample: 'NA12878' });
+    expect(r).toMatchObject({ format: 'flaura-pgx-report', formatVersion: '1.4', generatedAt: NOW, sample: 'NA12878' });
     expect(r.dataVersion.cpicRecommendations).toBe('2024-03-25-16-13');
     const cyp2c9 = r.genes.find((g) => g.gene === 'CYP2C9');
     expect(cyp2c9).toMatchObject({ diplotypes: ['*1/*3', '*1/*2'], phenotype: 'Intermediate Metabolizer', activityScore: '1.0 or 1.5', source: 'vcf' });
