@@ -11,7 +11,8 @@ export interface LockInfo {
   url?: string;
 }
 
-function isAlive(pid: number): boolean {
+/** True while a process with this pid runs (EPERM: it runs under another user). */
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -24,7 +25,7 @@ function isAlive(pid: number): boolean {
 export function readDataDirLock(dataDir: string): LockInfo | undefined {
   try {
     const info = JSON.parse(readFileSync(join(dataDir, LOCK_FILE), 'utf8')) as LockInfo;
-    return isAlive(info.pid) && info.pid !== process.pid ? info : undefined;
+    return isProcessAlive(info.pid) && info.pid !== process.pid ? info : undefined;
   } catch {
     return undefined;
   }

@@ -7,7 +7,7 @@ export type { Db, Queryable, QueryResult } from './types.ts';
 export { quoteIdent } from './types.ts';
 export { migrate, type Migration } from './migrate.ts';
 export { isRetryableDbError } from './errors.ts';
-export { acquireDataDirLock, readDataDirLock, type DataDirLock } from './data-dir-lock.ts';
+export { acquireDataDirLock, isProcessAlive, readDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 
 export interface DbConfig {
   /** PostgreSQL connection URL; when absent the embedded database is used. */

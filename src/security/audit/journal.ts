@@ -9,19 +9,11 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AuditEvent } from '@medplum/fhirtypes';
+import { isProcessAlive } from '../../db/index.ts';
 
 const SEGMENT = /^(\d+)\.ndjson$/;
 /** Journals of instances running in this process (tests run several servers in one process on one data directory). */
 const openHere = new Set<string>();
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export class AuditJournal {
   private readonly dir: string;
@@ -47,7 +39,7 @@ export class AuditJournal {
       const pidFile = join(dir, 'pid');
       const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : NaN;
       // Our own pid on a journal no instance here opened: left by an earlier process that had the same pid.
-      if (Number.isInteger(pid) && pid !== process.pid && alive(pid)) continue;
+      if (Number.isInteger(pid) && pid !== process.pid && isProcessAlive(pid)) continue;
       const segments = readdirSync(dir).filter((f) => SEGMENT.test(f)).sort((a, b) => Number(SEGMENT.exec(a)![1]) - Number(SEGMENT.exec(b)![1]));
       for (const f of segments) {
         for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) {
