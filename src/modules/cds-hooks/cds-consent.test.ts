@@ -6,6 +6,7 @@ import { testDbKind } from '../../../test/test-db.ts';
 import { startTestServer, type TestServer } from '../../../test/test-server.ts';
 import type { HookCard } from './cards.ts';
 import { createPatient, draftOrder, hookRequest, storeCalls } from './test-support.ts';
+import { withdrawGenomicForTreatment } from '../../../test/consents.ts';
 
 const CLOPIDOGREL = ['309362', 'clopidogrel 75 MG Oral Tablet'] as const;
 
@@ -30,15 +31,7 @@ describe(`CDS Hooks and the patient's consent on ${testDbKind}`, () => {
 
   it('withheld genomic results are not used or named for the clinician; break-the-glass uses them again', async () => {
     expect((await sign(clinician)).map((c) => c.summary)).toEqual(['Avoid clopidogrel: CYP2C19 Poor Metabolizer']);
-    const consent = await s.fhir('POST', 'Consent', {
-      resourceType: 'Consent',
-      status: 'active',
-      scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy' }] },
-      category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0' }] }],
-      patient: { reference: 'Patient/cons-1' },
-      dateTime: new Date().toISOString(),
-      provision: { type: 'deny', purpose: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'TREAT' }], securityLabel: [{ system: 'https://flaura.dev/fhir/CodeSystem/data-class', code: 'genomic' }] },
-    }, patient);
+    const consent = await s.fhir('POST', 'Consent', withdrawGenomicForTreatment('cons-1'), patient);
     expect(consent.status, consent.text).toBe(201);
 
     const withheld = await sign(clinician);

@@ -6,6 +6,7 @@ import { startTestServer, type TestServer } from '../../../../test/test-server.t
 import { loadAlleleDefinitions } from '../matcher/definitions.ts';
 import { panelVcf } from '../synthetic/allele-vcf.ts';
 import type { PgxSummary } from './summary.ts';
+import { withdrawGenomicForTreatment } from '../../../../test/consents.ts';
 
 let server: TestServer;
 let clinician: Record<string, string>;
@@ -40,15 +41,7 @@ describe('GET /pgx/patients/{id}/summary and consent', () => {
 
   it('after the patient withdraws genomic sharing for treatment: 403 for the clinician, her own still readable; break-the-glass opens it', async () => {
     // The Consent the web app's sharing screen writes: deny the genomic data class for the treatment purpose.
-    const consent = await server.fhir('POST', 'Consent', {
-      resourceType: 'Consent',
-      status: 'active',
-      scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy' }] },
-      category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0' }] }],
-      patient: { reference: 'Patient/pa' },
-      dateTime: new Date().toISOString(),
-      provision: { type: 'deny', purpose: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActReason', code: 'TREAT' }], securityLabel: [{ system: 'https://flaura.dev/fhir/CodeSystem/data-class', code: 'genomic' }] },
-    }, patient);
+    const consent = await server.fhir('POST', 'Consent', withdrawGenomicForTreatment('pa'), patient);
     expect(consent.status, consent.text).toBe(201);
 
     const hidden = await summary(clinician);
