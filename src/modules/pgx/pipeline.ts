@@ -18,7 +18,7 @@ import { recommendAll } from './recommend/recommender.ts';
 import type { PgxInputFile, PgxResult } from './report/types.ts';
 
 /** Stages 1–2 (VCF reader + named allele matcher), injected so this module does not depend on their files. */
-export type VcfCaller = (path: string, options: { sample?: string; allMatches: boolean; onProgress?: (bytesRead: number, totalBytes: number) => void; /** BED of the assayed regions: absent positions inside count as reference. */ assayed?: string; /** Opt-in genes to call too (CYP2D6: `--cyp2d6-from-vcf`). */ optIn?: readonly string[]; /** X-linked genes: a male is hemizygous. */ sex?: Sex }) => Promise<{ sample: string; calls: GeneCall[]; alleleDefinitionsVersion: string }>;
+export type VcfCaller = (path: string, options: { sample?: string; allMatches: boolean; onProgress?: (bytesRead: number, totalBytes: number) => void; /** BED of the assayed regions: absent positions inside count as reference. */ assayed?: string; /** Opt-in genes to call too (CYP2D6: `--cyp2d6-from-vcf`). */ optIn?: readonly string[]; /** X-linked genes: a male is hemizygous. */ sex?: Sex; /** No exact pair: look for combination/partial alleles (`--find-combinations`). */ findCombinations?: boolean }) => Promise<{ sample: string; calls: GeneCall[]; alleleDefinitionsVersion: string }>;
 
 /** Options of one pipeline run. */
 export interface PgxRunOptions {
@@ -31,6 +31,8 @@ export interface PgxRunOptions {
   /** Call CYP2D6 from the VCF too (SNV/indel only; the call warns that copy number was not assessed). */
   cyp2d6FromVcf?: boolean;
   sex?: Sex;
+  /** When no pair of defined alleles fits, look for combination/partial alleles (PharmCAT's combination mode). */
+  findCombinations?: boolean;
   patientReference?: string;
   /** data/pgx folder (tests, alternative knowledge sets). */
   dataDir?: string;
@@ -107,7 +109,7 @@ export async function runPgx(options: PgxRunOptions, callVcf?: VcfCaller): Promi
     if (!callVcf) throw new FlauraError('PGX_VCF_UNSUPPORTED', 501, 'VCF calling (VCF reader + named allele matcher) is not wired into this build; use --outside-calls');
     const { file } = await readInput(options.vcf, 'vcf');
     inputs.push(file);
-    const called = await callVcf(options.vcf, { ...(options.sample ? { sample: options.sample } : {}), allMatches: options.allMatches ?? false, ...(options.onProgress ? { onProgress: options.onProgress } : {}), ...(options.assayed ? { assayed: options.assayed } : {}), ...(options.cyp2d6FromVcf ? { optIn: ['CYP2D6'] } : {}), ...(options.sex ? { sex: options.sex } : {}) });
+    const called = await callVcf(options.vcf, { ...(options.sample ? { sample: options.sample } : {}), allMatches: options.allMatches ?? false, ...(options.onProgress ? { onProgress: options.onProgress } : {}), ...(options.assayed ? { assayed: options.assayed } : {}), ...(options.cyp2d6FromVcf ? { optIn: ['CYP2D6'] } : {}), ...(options.sex ? { sex: options.sex } : {}), ...(options.findCombinations ? { findCombinations: true } : {}) });
     vcfCalls = called.calls;
     sample = called.sample;
     alleleDefinitions = called.alleleDefinitionsVersion;
