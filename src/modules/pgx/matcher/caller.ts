@@ -93,15 +93,26 @@ function assumeReference(g: PreparedGene, genotypes: ReadonlyMap<string, VcfGeno
   return { genotypes: filled ?? genotypes, assumed };
 }
 
+/** One sample's call of one gene in a cohort: BED-covered absent positions as reference, flagged as the single-sample caller does. */
+function cohortGeneCall(g: PreparedGene, warning: PgxWarning | undefined, genotypes: ReadonlyMap<string, VcfGenotype>, regions: AssayedRegions | undefined, allMatches: boolean): GeneCall {
+  if (!regions) return withCallWarning(matchGene(g, genotypes, { allMatches }), warning);
+  const { genotypes: filled, assumed } = assumeReference(g, genotypes, regions);
+  const call = withCallWarning(matchGene(g, filled, { allMatches }), warning);
+  if (assumed.length === 0) return call;
+  const w = { code: 'ASSUMED_REFERENCE', message: `${g.gene}: ${assumed.length} position(s) absent from the VCF were taken as reference because the BED file declares them assayed (${assumed.slice(0, 5).join(', ')}${assumed.length > 5 ? ', …' : ''}).` };
+  return { ...call, assumedReference: true, warnings: [...call.warnings, w] };
+}
+
 /**
  * Calls every sample of a multi-sample VCF, reading the file once: per sample the matcher's calls for all genes.
- * Definitions are loaded once per folder.
+ * Definitions are loaded once per folder. `assayed` (BED) applies to every sample, as in the single-sample caller.
  */
-export async function callVcfCohort(path: string, options: { samples?: readonly string[]; allMatches?: boolean; optIn?: readonly string[]; dir?: string; onProgress?: (bytesRead: number, totalBytes: number) => void } = {}): Promise<{ samples: string[]; calls: GeneCall[][]; alleleDefinitionsVersion: string }> {
+export async function callVcfCohort(path: string, options: { samples?: readonly string[]; allMatches?: boolean; optIn?: readonly string[]; dir?: string; assayed?: string; onProgress?: (bytesRead: number, totalBytes: number) => void } = {}): Promise<{ samples: string[]; calls: GeneCall[][]; alleleDefinitionsVersion: string }> {
   const ready = prepareFolder(options.dir ?? DEFAULT_ALLELES_DIR);
   const { genes, positions } = genesFor(ready, options.optIn);
+  const regions = options.assayed ? await readBed(options.assayed) : undefined;
   const cohort = await readVcfCohort(path, { positions, ...(options.samples ? { samples: options.samples } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
-  const calls = cohort.genotypes.map((genotypes) => genes.map(({ prepared: g, warning }) => withCallWarning(matchGene(g, genotypes, { allMatches: options.allMatches === true }), warning)));
+  const calls = cohort.genotypes.map((genotypes) => genes.map(({ prepared: g, warning }) => cohortGeneCall(g, warning, genotypes, regions, options.allMatches === true)));
   return { samples: cohort.samples, calls, alleleDefinitionsVersion: `PharmCAT allele definitions ${ready.version}` };
 }
 
