@@ -32,6 +32,42 @@ const CODES: Record<string, string> = {
   'report-as-genotype': 'MESSAGE_GENOTYPE',
 };
 
+/** The DPYD HapB3 allele and its intronic position (c.1129-5923C>G), as the definitions name them. */
+const HAPB3 = 'c.1129-5923C>G, c.1236G>A (HapB3)';
+const HAPB3_INTRON = 'c.1129-5923C>G';
+
+/**
+ * Rules without gene or drug in the source: PharmCAT attaches them from its own code (reporter and matcher). Here each
+ * gets the generic conditions under which PharmCAT shows it, so the evaluator stays generic. A new rule of this kind in
+ * a later source is listed in `notEvaluated` until it is added here.
+ */
+function codeTriggered(id: string): Partial<MessageRule> | undefined {
+  switch (id) {
+    // CYP2D6 called from the VCF's SNVs/indels (PharmCAT's research mode; Flaura's `--cyp2d6-from-vcf` opt-in).
+    case 'pcat-cyp2d6-gene-note':
+    case 'pcat-cyp2d6-research-mode':
+      return { gene: 'CYP2D6', source: 'vcf' };
+    case 'pcat-combo-naming':
+      return { anyGene: true, combination: true };
+    case 'pcat-combo-unphased':
+      return { anyGene: true, combination: true, phased: false };
+    case 'pcat-outside-call':
+      return { anyGene: true, source: 'outside-call' };
+    case 'pcat-call-multimatch':
+      return { anyGene: true, severalDiplotypesOneResult: true, toDrugs: true };
+    case 'pcat-score-multimatch':
+      return { anyGene: true, phenotypeSeveralScores: true, toDrugs: true };
+    // HapB3 from the exonic SNP alone: the intronic one, which carries the decreased function, was not genotyped.
+    case 'pcat-dpyd-hapB3-exonic-only':
+      return { gene: 'DPYD', allelesCalled: [[HAPB3]], positionsMissing: [position('DPYD', 'rs75017182')] };
+    // The intronic SNP alone (the exonic one missing or reference) is called as the definitions' intron-only allele.
+    case 'pcat-dpyd-hapB3-intronic-mismatch-exonic':
+      return { gene: 'DPYD', allelesCalled: [[HAPB3_INTRON]] };
+    default:
+      return undefined;
+  }
+}
+
 const exemptions = JSON.parse(readFileSync(join(DEFINITIONS, 'exemptions.json'), 'utf8')) as Record<string, Exemption>;
 const translations = new Map<string, Translation>();
 function translation(gene: string): Translation {
@@ -85,7 +121,14 @@ for (const s of source) {
   const gene = m.gene ?? undefined;
   const kind = s.exception_type;
   if (!gene && m.drugs.length === 0) {
-    notEvaluated.push({ id: s.rule_name, reason: 'no gene and no drug to match: PharmCAT adds it from its own code (combination alleles, outside calls, multiple matches, DPYD HapB3 partial)' });
+    const conditions = codeTriggered(s.rule_name);
+    if (!conditions) {
+      notEvaluated.push({ id: s.rule_name, reason: 'no gene and no drug to match, and no conditions in scripts/pgx-data/build-messages.ts for when PharmCAT adds it from its own code' });
+      continue;
+    }
+    const message = plain(s.message);
+    if (message.length === 0) throw new Error(`${s.rule_name}: empty message`);
+    rules.push({ id: s.rule_name, code: CODES[kind] ?? 'MESSAGE_NOTE', kind: kind || 'note', onCall: true, message, ...conditions });
     continue;
   }
   const code = CODES[kind];

@@ -18,6 +18,11 @@ export interface DiplotypeMatch {
   allele2: string;
   /** Sum of the two alleles' scores (number of defining positions), PharmCAT semantics. */
   score: number;
+  /**
+   * Set when either allele is a combination (`[*2 + *9]`, several defined alleles on one strand) or partial allele (a
+   * defined allele plus variants no definition explains); such alleles have no function in the phenotype tables.
+   */
+  combination?: true;
 }
 
 /** A variant reported for lowest-function genes (DPYD, RYR1) and for every called position. */

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { callVcf } from '../matcher/caller.ts';
 import { loadAlleleDefinitions } from '../matcher/definitions.ts';
 import { runPgx } from '../pipeline.ts';
+import type { PgxRunOptions } from '../pipeline.ts';
 import { toJsonReport } from '../report/json.ts';
 import { renderPgx } from '../report/render.ts';
 import type { PgxResult } from '../report/types.ts';
@@ -14,13 +15,14 @@ import { panelVcf } from '../synthetic/allele-vcf.ts';
 import type { DiplotypeChoice } from '../synthetic/allele-vcf.ts';
 import { loadMessageRules } from './rules.ts';
 
-const { genes: defs } = loadAlleleDefinitions();
+const { genes: defs, optIn } = loadAlleleDefinitions();
 const dir = mkdtempSync(join(tmpdir(), 'pgx-messages-'));
 let n = 0;
 
 /** A panel VCF with the given diplotypes; `gt` rewrites the GT of `chr:pos` lines, `drop` removes lines, `add` inserts records. */
-async function run(choices: Record<string, DiplotypeChoice>, edit: { gt?: Record<string, string>; drop?: string[]; add?: string[]; phased?: boolean } = {}): Promise<PgxResult> {
-  const lines = panelVcf(defs, choices, edit.phased ? { phased: true } : {}).trimEnd().split('\n');
+async function run(choices: Record<string, DiplotypeChoice>, edit: { gt?: Record<string, string>; drop?: string[]; add?: string[]; phased?: boolean } = {}, options: Omit<PgxRunOptions, 'vcf'> = {}): Promise<PgxResult> {
+  // Opt-in genes' positions are written only when the run calls them.
+  const lines = panelVcf(options.cyp2d6FromVcf ? [...defs, ...optIn] : defs, choices, edit.phased ? { phased: true } : {}).trimEnd().split('\n');
   const out: string[] = [];
   for (const line of lines) {
     const f = line.split('\t');
@@ -36,7 +38,13 @@ async function run(choices: Record<string, DiplotypeChoice>, edit: { gt?: Record
   }
   const path = join(dir, `s${n++}.vcf`);
   writeFileSync(path, `${out.join('\n')}\n`);
-  return runPgx({ vcf: path }, callVcf);
+  return runPgx({ vcf: path, ...options }, callVcf);
+}
+
+function outsideCalls(text: string): string {
+  const path = join(dir, `outside${n++}.tsv`);
+  writeFileSync(path, text);
+  return path;
 }
 
 const gene = (r: PgxResult, g: string) => r.genes.find((x) => x.gene === g)!;
@@ -45,10 +53,14 @@ const rules = (ws: Array<{ ruleId?: string }>) => ws.flatMap((w) => (w.ruleId ? 
 
 describe('message rules data', () => {
   const file = loadMessageRules();
-  it('keeps every PharmCAT rule that names a gene or a drug (55 of 64) and says why the others are left out', () => {
-    expect(file.rules).toHaveLength(55);
-    expect(file.notEvaluated.map((x) => x.id)).toContain('pcat-combo-naming');
+  it('keeps all 64 PharmCAT rules: 55 that name a gene or drug, 9 that PharmCAT adds from its code, with their conditions', () => {
+    expect(file.rules).toHaveLength(64);
+    expect(file.notEvaluated).toEqual([]);
     expect(file.version).toMatch(/5431bf1/);
+    const byId = new Map(file.rules.map((r) => [r.id, r]));
+    expect(byId.get('pcat-outside-call')).toMatchObject({ anyGene: true, source: 'outside-call', onCall: true });
+    expect(byId.get('pcat-combo-unphased')).toMatchObject({ anyGene: true, combination: true, phased: false });
+    expect(byId.get('pcat-dpyd-hapB3-exonic-only')).toMatchObject({ gene: 'DPYD', positionsMissing: [{ rsid: 'rs75017182', key: 'chr1:97579893' }] });
   });
   it('resolves rsids to GRCh38 positions and an allele to its own variant positions (CYP2C19 *17: rs12248560 only)', () => {
     expect(file.rules.find((r) => r.id === 'CYP2C19 *17 missing')?.allelesNotCallable).toEqual([{ allele: '*17', positions: [{ rsid: 'rs12248560', key: 'chr10:94761900' }] }]);
@@ -137,5 +149,44 @@ describe('message rules attached to calls and drugs', () => {
     expect(json.dataVersion.messageRules).toMatch(/5431bf1/);
     const text = '*4/*18 cannot be ruled out without phased data';
     for (const format of ['text', 'html', 'fhir'] as const) expect(renderPgx(r, format, '2026-12-05T00:00:00.000Z')).toContain(text);
+  });
+});
+
+describe('rules PharmCAT adds from its own code', () => {
+  it('outside call: the "no position-level detail" note on every gene that came from an outside call, not on VCF calls', async () => {
+    const r = await run({}, {}, { outsideCalls: outsideCalls('CYP2D6\t*1/*4\nHLA-B\t*57:01/*44:02\n') });
+    for (const g of ['CYP2D6', 'HLA-B']) expect(rules(gene(r, g).call.warnings)).toContain('pcat-outside-call');
+    expect(rules(gene(r, 'CYP2C19').call.warnings)).not.toContain('pcat-outside-call');
+  });
+
+  it('CYP2D6 from the VCF (opt-in): the research-mode and gene notes on CYP2D6; an outside CYP2D6 call gets neither', async () => {
+    const fromVcf = await run({ CYP2D6: ['*1', '*17'] }, {}, { cyp2d6FromVcf: true });
+    expect(rules(gene(fromVcf, 'CYP2D6').call.warnings)).toEqual(expect.arrayContaining(['pcat-cyp2d6-research-mode', 'pcat-cyp2d6-gene-note']));
+    const outside = await run({}, {}, { outsideCalls: outsideCalls('CYP2D6\t*1/*17\n') });
+    expect(rules(gene(outside, 'CYP2D6').call.warnings)).not.toContain('pcat-cyp2d6-research-mode');
+  });
+
+  it('several diplotypes, one result: SLCO1B1 *5/*31 ties with *9/*15 (both poor function) → the multi-match note on the statins', async () => {
+    const r = await run({ SLCO1B1: ['*5', '*31'] });
+    expect(gene(r, 'SLCO1B1').call.diplotypes.map((d) => d.name).sort()).toEqual(['*5/*31', '*9/*15']);
+    expect(new Set(gene(r, 'SLCO1B1').phenotypes.map((p) => p.lookupKey)).size).toBe(1);
+    expect(rules(drug(r, 'simvastatin').warnings)).toContain('pcat-call-multimatch');
+    // One diplotype: no note.
+    const single = await run({ SLCO1B1: ['*1', '*5'] });
+    expect(rules(drug(single, 'simvastatin').warnings)).not.toContain('pcat-call-multimatch');
+  });
+
+  it('DPYD HapB3: exonic SNP alone (intron not genotyped) → exonic-only note; intronic SNP with the exon reference → intron note; both → none', async () => {
+    const exon = 'chr1:97573863';
+    const intron = 'chr1:97579893';
+    const hapB3 = 'c.1129-5923C>G, c.1236G>A (HapB3)';
+    const exonOnly = await run({ DPYD: [hapB3, 'Reference'] }, { drop: [intron] });
+    expect(rules(gene(exonOnly, 'DPYD').call.warnings)).toContain('pcat-dpyd-hapB3-exonic-only');
+    expect(rules(gene(exonOnly, 'DPYD').call.warnings)).not.toContain('pcat-dpyd-hapB3-intronic-mismatch-exonic');
+    const intronOnly = await run({ DPYD: [hapB3, 'Reference'] }, { gt: { [exon]: '0/0' } });
+    expect(gene(intronOnly, 'DPYD').call.diplotypes.map((d) => d.name)).toEqual(['c.1129-5923C>G/Reference']);
+    expect(rules(gene(intronOnly, 'DPYD').call.warnings)).toContain('pcat-dpyd-hapB3-intronic-mismatch-exonic');
+    const both = await run({ DPYD: [hapB3, 'Reference'] });
+    expect(rules(gene(both, 'DPYD').call.warnings).filter((id) => id.startsWith('pcat-dpyd-hapB3'))).toEqual([]);
   });
 });

@@ -32,6 +32,23 @@ export interface MessageRule {
   reportGenotype?: RulePosition[];
   /** The gene was not called (no diplotype). */
   notCalled?: boolean;
+  /**
+   * A rule PharmCAT attaches from its own code to whichever gene fits (no gene in the source): tested against every gene
+   * call of the run (and, with `drugs` absent, attached to each call that fits and, if `toDrugs`, to that gene's drugs).
+   */
+  anyGene?: true;
+  /** Where the call came from. */
+  source?: GeneCall['source'];
+  /** Whether the call was made from phased data. */
+  phased?: boolean;
+  /** Some reported diplotype contains a combination or partial allele (`DiplotypeMatch.combination`). */
+  combination?: true;
+  /** Several diplotypes were called and all give the same result (one lookup key): the recommendation is the same. */
+  severalDiplotypesOneResult?: true;
+  /** A reported phenotype without diplotype that matches several activity scores (one result per score). */
+  phenotypeSeveralScores?: true;
+  /** Also attach to every drug of the gene that has a recommendation (the drug's result is what the note qualifies). */
+  toDrugs?: true;
   /** Drugs the message is attached to (lower case); absent: attached to the gene call only. */
   drugs?: string[];
   /** Attach to the gene call as well as the drugs (rules with conditions on the call). */
@@ -78,9 +95,18 @@ function samePair(a: string, b: string, pair: [string, string]): boolean {
   return (a === pair[0] && b === pair[1]) || (a === pair[1] && b === pair[0]);
 }
 
-/** Do the rule's conditions on the gene call hold? */
-export function callMatches(rule: MessageRule, call: GeneCall): boolean {
+function distinctLookupKeys(result: GeneResult | undefined): number {
+  return new Set(result?.phenotypes.map((p) => p.lookupKey)).size;
+}
+
+/** Do the rule's conditions on the gene call (and, for result conditions, its phenotypes) hold? */
+export function callMatches(rule: MessageRule, call: GeneCall, result?: GeneResult): boolean {
   if (rule.notCalled && call.diplotypes.length > 0) return false;
+  if (rule.source !== undefined && call.source !== rule.source) return false;
+  if (rule.phased !== undefined && call.phased !== rule.phased) return false;
+  if (rule.combination && !call.diplotypes.some((d) => d.combination)) return false;
+  if (rule.severalDiplotypesOneResult && !(call.diplotypes.length > 1 && distinctLookupKeys(result) === 1)) return false;
+  if (rule.phenotypeSeveralScores && !(call.reportedPhenotype !== undefined && call.diplotypes.length === 0 && distinctLookupKeys(result) > 1)) return false;
   if (rule.diplotypes) {
     if (rule.kind === 'ambiguity' && (call.source !== 'vcf' || call.phased)) return false;
     if (!call.diplotypes.some((d) => rule.diplotypes!.some((p) => samePair(d.allele1, d.allele2, p)))) return false;
@@ -111,30 +137,43 @@ function append(list: PgxWarning[], w: PgxWarning): PgxWarning[] {
 
 /**
  * Attaches every matching rule's message: to the gene call it tests (`call.warnings`, so every output shows it) and to
- * each of its drugs present in the result (`warnings` of the drug). A rule on a gene absent from the run never fires.
+ * each of its drugs present in the result (`warnings` of the drug). A rule on a gene absent from the run never fires;
+ * an `anyGene` rule is tested against every gene of the run.
  */
 export function applyMessageRules(rules: readonly MessageRule[], genes: GeneResult[], drugs: DrugResult[]): { genes: GeneResult[]; drugs: DrugResult[] } {
   const byGene = new Map(genes.map((g, i) => [g.gene, i]));
   const outGenes = [...genes];
   const drugIndex = new Map(drugs.map((d, i) => [d.drug.toLowerCase(), i]));
   const outDrugs = [...drugs];
+  const attachToCall = (i: number, w: PgxWarning) => {
+    const g = outGenes[i]!;
+    outGenes[i] = { ...g, call: { ...g.call, warnings: append(g.call.warnings, w) } };
+  };
+  const attachToDrug = (j: number, w: PgxWarning) => {
+    const d = outDrugs[j]!;
+    outDrugs[j] = { ...d, warnings: append(d.warnings, w) };
+  };
   for (const rule of rules) {
+    if (rule.anyGene) {
+      outGenes.forEach((g, i) => {
+        if (!callMatches(rule, g.call, g)) return;
+        const w = warningOf(rule, g.call);
+        attachToCall(i, w);
+        if (rule.toDrugs) outDrugs.forEach((d, j) => { if (d.status === 'recommendation' && d.genes.includes(g.gene)) attachToDrug(j, w); });
+      });
+      continue;
+    }
     let call: GeneCall | undefined;
     if (rule.gene) {
       const i = byGene.get(rule.gene);
       if (i === undefined) continue;
       call = outGenes[i]!.call;
-      if (!callMatches(rule, call)) continue;
-      if (rule.onCall || !rule.drugs) {
-        const g = outGenes[i]!;
-        outGenes[i] = { ...g, call: { ...g.call, warnings: append(g.call.warnings, warningOf(rule, call)) } };
-      }
+      if (!callMatches(rule, call, outGenes[i])) continue;
+      if (rule.onCall || !rule.drugs) attachToCall(i, warningOf(rule, call));
     }
     for (const drug of rule.drugs ?? []) {
       const j = drugIndex.get(drug);
-      if (j === undefined) continue;
-      const d = outDrugs[j]!;
-      outDrugs[j] = { ...d, warnings: append(d.warnings, warningOf(rule, call)) };
+      if (j !== undefined) attachToDrug(j, warningOf(rule, call));
     }
   }
   return { genes: outGenes, drugs: outDrugs };
