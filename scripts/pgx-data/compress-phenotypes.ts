@@ -1,4 +1,6 @@
 // Turns a PharmCAT gene phenotype file into the compact derivable table and proves it reproduces every row.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { activityNumber, parseActivity } from '../../src/modules/pgx/phenotype/activity-score.ts';
 import { tableChecksum } from '../../src/modules/pgx/phenotype/checksum.ts';
 import { canonicalRow, derivePhenotype, enumerateDiplotypes } from '../../src/modules/pgx/phenotype/derive.ts';
@@ -83,6 +85,19 @@ function deriveFunctionPairs(file: SourcePhenotypeFile, alleles: Record<string, 
   return out;
 }
 
+/** Hand-kept function order (lowest first) of lowest-function genes without activity values (RYR1); see its `about`. */
+const FUNCTION_RANKING = (JSON.parse(readFileSync(join(import.meta.dirname, 'supplements/function-ranking.json'), 'utf8')) as { genes: Record<string, string[]> }).genes;
+
+/** The gene's function ranking, checked to name every function of its table (none for other genes). */
+function functionRank(geneName: string, alleles: Record<string, AlleleFunction>, useActivity: boolean): { functionRank?: string[] } {
+  const rank = FUNCTION_RANKING[geneName];
+  if (!rank) return {};
+  if (useActivity) throw new Error(`${geneName}: has activity values; a function ranking is only for tables without them`);
+  const unranked = [...new Set(Object.values(alleles).map((a) => a.function))].filter((f) => !rank.includes(f));
+  if (unranked.length > 0) throw new Error(`${geneName}: function(s) ${unranked.join(', ')} missing from supplements/function-ranking.json`);
+  return { functionRank: rank };
+}
+
 /**
  * Builds the compact table, then re-derives every source row from it: rows the rule does not reproduce
  * become explicit overrides, and the build fails if the derived table's checksum differs from the source's.
@@ -106,6 +121,7 @@ export function compressPhenotypeFile(file: SourcePhenotypeFile, source: Phenoty
     alleles,
     derivation: useActivity ? 'activity-score' : 'function-pair',
     ...(useActivity ? { bins: deriveBins(file.diplotypes), ...unscoredEntry(file, alleles) } : { functionPairs: deriveFunctionPairs(file, alleles) }),
+    ...functionRank(geneName, alleles, useActivity),
     overrides: {},
     shapes: [...shapes].sort(),
     sourceChecksum: '',

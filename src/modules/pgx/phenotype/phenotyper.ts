@@ -4,7 +4,7 @@ import { derivePhenotype } from './derive.ts';
 import type { PhenotypeKnowledge } from './knowledge.ts';
 import { allelePresencePhenotypes } from './rules/allele-presence.ts';
 import { normaliseCyp2d6Allele } from './rules/cyp2d6-copy-number.ts';
-import { dpydLowestPair } from './rules/dpyd-lowest-function.ts';
+import { lowestFunctionPair, ranksFunction } from './rules/lowest-function.ts';
 import { g6pdAlleles } from './rules/g6pd-sex.ts';
 import { mtRnr1Allele } from './rules/mt-rnr1-haploid.ts';
 import { activityNumber, parseActivity } from './activity-score.ts';
@@ -45,6 +45,48 @@ function phenotypeOfAlleles(table: PhenotypeTable, gene: string, name: string, r
   return { gene, diplotype: name, phenotype: entry.phenotype, lookupKey: entry.lookupKey, ...(entry.activityScore !== undefined && entry.activityScore !== 'n/a' ? { activityScore: entry.activityScore } : {}) };
 }
 
+/** PharmCAT's name of the reference allele of the lowest-function genes (DPYD, RYR1 definitions and tables). */
+const LOWEST_FUNCTION_REFERENCE = 'Reference';
+
+/**
+ * Lowest-function genes (the matcher reports `haplotypes` only for them): unphased data, or no fitting pair, or a
+ * combination call, is phenotyped from the alleles found rather than from the fitted pair. Phased data with an exact
+ * pair uses the pair. The table must be able to rank functions (activity values or `functionRank`).
+ */
+function usesLowestFunction(call: GeneCall, table: PhenotypeTable): boolean {
+  if ((call.haplotypes?.length ?? 0) === 0 || !ranksFunction(table)) return false;
+  return call.diplotypes.length === 0 || !call.phased || call.diplotypes.some((d) => d.combination);
+}
+
+/**
+ * CPIC / PharmCAT: unphased, the two lowest-function alleles found (even when a pair fits); phased, the lowest-function
+ * allele of each strand. Warning `<GENE>_LOWEST_FUNCTION` (e.g. `DPYD_LOWEST_FUNCTION`) whenever the pair was not simply
+ * the one variant found against the reference.
+ */
+function lowestFunctionPhenotype(call: GeneCall, table: PhenotypeTable, options: PhenotypeOptions, warnings: PgxWarning[]): GenePhenotype {
+  const gene = call.gene;
+  const ref = LOWEST_FUNCTION_REFERENCE;
+  const strands = call.phased ? call.haplotypeStrands : undefined;
+  const pair = strands ? strands.map((s) => lowestFunctionPair(table, s, ref)[0] ?? ref) : lowestFunctionPair(table, call.haplotypes ?? [], ref);
+  if (call.diplotypes.length === 0 || (call.haplotypes?.length ?? 0) > 1 || call.diplotypes.some((d) => d.combination)) {
+    const how = strands ? 'the lowest-function allele of each strand' : call.diplotypes.length > 0 ? 'the two lowest-function alleles found (unphased data: the pairing is not used)' : 'the two lowest-function alleles found';
+    const what = table.derivation === 'activity-score' ? 'activity score' : 'phenotype';
+    warnings.push({ code: `${gene}_LOWEST_FUNCTION`, message: `${gene}: ${what} from ${how} (${pair.join(', ')}).` });
+  }
+  return phenotypeOfAlleles(table, gene, pair.join('/'), pair, options, warnings);
+}
+
+/**
+ * Combination / partial alleles (`--find-combinations`) have no function in the phenotype tables (nor an allele-presence
+ * answer): such diplotypes are Indeterminate with `COMBINATION_NOT_PHENOTYPED`, naming them.
+ */
+function combinationPhenotypes(call: GeneCall, table: PhenotypeTable | undefined, options: PhenotypeOptions, warnings: PgxWarning[]): GenePhenotype[] {
+  const gene = call.gene;
+  const named = call.diplotypes.filter((d) => d.combination).map((d) => d.name);
+  warnings.push({ code: 'COMBINATION_NOT_PHENOTYPED', message: `${gene}: ${named.join(', ')} ${named.length === 1 ? 'contains' : 'contain'} a combination or partial allele (several defined alleles, or a defined allele plus variants no definition explains, on one gene copy); the phenotype tables give no function for such alleles, so the phenotype is Indeterminate.` });
+  return call.diplotypes.map((d) => (d.combination || !table ? indeterminate(gene, d.name) : phenotypeOfAlleles(table, gene, d.name, [d.allele1, d.allele2], options, warnings)));
+}
+
 /** A lab-reported phenotype (outside call without diplotype): an activity score is binned, a phenotype kept. */
 function reportedPhenotype(table: PhenotypeTable | undefined, gene: string, reported: string, warnings: PgxWarning[]): GenePhenotype {
   const score = parseActivity(reported);
@@ -81,6 +123,10 @@ export function phenotypeGene(call: GeneCall, knowledge: PhenotypeKnowledge, opt
   let phenotypes: GenePhenotype[];
   if (call.reportedPhenotype && call.diplotypes.length === 0) {
     phenotypes = [reportedPhenotype(table, gene, call.reportedPhenotype, warnings)];
+  } else if (table && usesLowestFunction(call, table)) {
+    phenotypes = [lowestFunctionPhenotype(call, table, options, warnings)];
+  } else if (call.diplotypes.some((d) => d.combination)) {
+    phenotypes = combinationPhenotypes(call, table, options, warnings);
   } else if (presence) {
     phenotypes = call.diplotypes.length === 0
       ? presence.alleles.map(() => indeterminate(gene))
@@ -88,16 +134,6 @@ export function phenotypeGene(call: GeneCall, knowledge: PhenotypeKnowledge, opt
   } else if (!table) {
     warnings.push({ code: 'GENE_NOT_PHENOTYPED', message: `${gene}: no phenotype table in the data; the call is reported without phenotype.` });
     phenotypes = [indeterminate(gene, call.diplotypes[0]?.name)];
-  } else if (gene === 'DPYD' && (call.haplotypes?.length ?? 0) > 0 && (call.diplotypes.length === 0 || !call.phased)) {
-    // CPIC / PharmCAT: unphased, the two lowest-function alleles found (even when a pair fits); phased, the
-    // lowest-function allele of each strand.
-    const strands = call.phased ? call.haplotypeStrands : undefined;
-    const pair = strands ? strands.map((s) => dpydLowestPair(table, s)[0] ?? 'Reference') : dpydLowestPair(table, call.haplotypes ?? []);
-    if (call.diplotypes.length === 0 || (call.haplotypes?.length ?? 0) > 1) {
-      const how = strands ? 'the lowest-function allele of each strand' : call.diplotypes.length > 0 ? 'the two lowest-function alleles found (unphased data: the pairing is not used)' : 'the two lowest-function alleles found';
-      warnings.push({ code: 'DPYD_LOWEST_FUNCTION', message: `DPYD: activity score from ${how} (${pair.join(', ')}).` });
-    }
-    phenotypes = [phenotypeOfAlleles(table, gene, pair.join('/'), pair, options, warnings)];
   } else if (call.diplotypes.length === 0) {
     phenotypes = [indeterminate(gene)];
   } else {

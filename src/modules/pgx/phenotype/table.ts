@@ -36,6 +36,11 @@ export interface PhenotypeTable {
   unscored?: PhenotypeEntry;
   /** Key: allele functions sorted and joined with ` + ` (one function for a haploid call). */
   functionPairs?: Record<string, PhenotypeEntry>;
+  /**
+   * Lowest-function genes without activity values (RYR1): the allele functions from lowest to highest, so that the
+   * phenotyper can take the two lowest-function alleles found (hand-kept in scripts/pgx-data/supplements/function-ranking.json).
+   */
+  functionRank?: string[];
   /** Key: canonical diplotype (allele names sorted, joined with `/`). */
   overrides: Record<string, PhenotypeEntry>;
   /** Which diplotype shapes the source table lists: two-allele pairs and/or single (hemizygous/haploid) alleles. */
