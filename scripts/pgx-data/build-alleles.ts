@@ -115,8 +115,27 @@ interface SourceFile {
   gene: string;
   version: string;
   genomeBuild: string;
-  variants: Array<{ chromosome: string; position: number; rsid: string | null; ref: string; alts: string[] }>;
+  variants: Array<{ chromosome: string; position: number; rsid: string | null; ref: string; alts: string[]; chromosomeHgvsName?: string | null }>;
   namedAlleles: Array<{ name: string; reference: boolean; alleles: Array<string | null> }>;
+}
+
+/**
+ * PharmCAT's genomic HGVS name of each VCF ALT of a position (`chromosomeHgvsName`, `; `-separated when several), used
+ * to name variants of a partial allele (`[*2 + g.94942234G>A]`). SNV names are matched to their ALT base; a single name
+ * of a single ALT is taken as is. Positions with several indel ALTs written as repeat counts (UGT1A1 `TA[6]`…`TA[9]`,
+ * NUDT15, CYP2D6) list the names in another order than the ALTs and are left out (the matcher then writes
+ * `g.<pos><REF>><ALT>` in VCF spelling).
+ */
+function hgvsNames(gene: string, v: SourceFile['variants'][number]): Record<string, string> | undefined {
+  const names = (v.chromosomeHgvsName ?? '').split(';').map((n) => n.trim()).filter((n) => n.length > 0);
+  if (names.length === 0) return undefined;
+  const snv = names.map((n) => /^g\.\d+[ACGT]>([ACGT])$/.exec(n));
+  if (snv.every((m) => m !== null)) {
+    const out = Object.fromEntries(snv.map((m, k) => [m?.[1] ?? '', names[k] ?? '']).filter(([alt]) => v.alts.includes(alt ?? '')));
+    if (Object.keys(out).length !== v.alts.length) throw new Error(`${gene}: ${v.position} HGVS names ${names.join('; ')} do not name every ALT ${v.alts.join(',')}`);
+    return out;
+  }
+  return names.length === 1 && v.alts.length === 1 ? { [v.alts[0] ?? '']: names[0] ?? '' } : undefined;
 }
 
 /**
@@ -140,7 +159,11 @@ function convert(src: SourceFile, exemption: SourceExemption | undefined, undocu
     }))
     .filter((a) => a.reference || a.defining.length > 0);
   const priorities = exemption?.unphasedDiplotypePriorities ?? [];
-  const positions = kept.map((i) => src.variants[i]).flatMap((v) => (v ? [{ chromosome: v.chromosome, position: v.position, ...(v.rsid ? { rsid: v.rsid } : {}), ref: v.ref, alts: v.alts }] : []));
+  const positions = kept.map((i) => src.variants[i]).flatMap((v) => {
+    if (!v) return [];
+    const hgvs = hgvsNames(src.gene, v);
+    return [{ chromosome: v.chromosome, position: v.position, ...(v.rsid ? { rsid: v.rsid } : {}), ref: v.ref, alts: v.alts, ...(hgvs ? { hgvs } : {}) }];
+  });
   const fallback = singlePositionFallback(src.gene, positions, alleles);
   const amp = ampTier1(src.gene, exemption, positions, alleles);
   return {

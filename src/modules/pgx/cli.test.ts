@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { registerPgxCli } from './cli.ts';
+import { callVcf } from './matcher/caller.ts';
+import { loadAlleleDefinitions } from './matcher/definitions.ts';
+import { panelVcf } from './synthetic/allele-vcf.ts';
 import type { VcfCaller } from './pipeline.ts';
 import { call } from './test-support/calls.ts';
 
@@ -81,6 +84,23 @@ describe('pgx call', () => {
     await prog.parseAsync(['node', 'flaura', 'pgx', 'call', join(FIXTURES, 'sample.vcf'), '--all-matches', '--sample', 'NA12878', '--format', 'text']);
     expect(seen).toEqual([{ sample: 'NA12878', allMatches: true, progress: true }]);
     expect(out.join('')).toMatch(/CYP2C19\s+\*2\/\*2\s+Poor Metabolizer/);
+  });
+
+  it('--find-combinations reaches the matcher: CYP2C9 *2 and *3 in cis are reported as [*2 + *3]/*1 only with the flag', async () => {
+    const defs = loadAlleleDefinitions().genes;
+    const cyp2c9 = defs.find((g) => g.gene === 'CYP2C9')!;
+    const cis = new Set(['*2', '*3'].flatMap((name) => cyp2c9.alleles.find((a) => a.name === name)!.defining.map(([i]) => `${cyp2c9.positions[i]!.chromosome}\t${cyp2c9.positions[i]!.position}\t`)));
+    const text = panelVcf(defs, {}).split('\n').map((l) => ([...cis].some((k) => l.startsWith(k)) ? l.replace(/0\/0$/, '1|0') : l)).join('\n');
+    const dir = await mkdtemp(join(tmpdir(), 'pgx-cli-combo-'));
+    const vcf = join(dir, 'cis.vcf');
+    await writeFile(vcf, text);
+    const report = async (...flags: string[]) => {
+      const out: string[] = [];
+      await program(out, callVcf).prog.parseAsync(['node', 'flaura', 'pgx', 'call', vcf, '--format', 'text', ...flags]);
+      return out.join('');
+    };
+    expect(await report()).toMatch(/CYP2C9\s+not called\s+Indeterminate/);
+    expect(await report('--find-combinations')).toMatch(/CYP2C9\s+\[\*2 \+ \*3\]\/\*1\s+Indeterminate/);
   });
 
   it('exits non-zero with a clear message on bad input', async () => {

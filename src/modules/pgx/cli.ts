@@ -29,6 +29,7 @@ interface CallFlags {
   allMatches?: boolean;
   assayedPositions?: string;
   cyp2d6FromVcf?: boolean;
+  findCombinations?: boolean;
   format: PgxFormat;
   out?: string;
   sex?: 'male' | 'female';
@@ -56,6 +57,7 @@ export function registerPgxCli(program: Command, options: PgxCliOptions = {}): v
     .option('--all-matches', 'report every plausible diplotype, not only the top-scoring ones')
     .option('--assayed-positions <bed>', 'BED file of the regions the assay covers: definition positions absent from the VCF but inside count as reference')
     .option('--cyp2d6-from-vcf', 'also call CYP2D6 from the VCF (SNVs/indels only: copy number and the *5 deletion are not assessed, the call says so)')
+    .option('--find-combinations', "research: when no pair of defined alleles fits, report combination alleles ('[*2 + *3]', several defined alleles on one gene copy) and partial alleles ('[*3 + g.94942234G>T]'); these are not phenotyped")
     .addOption(new Option('--format <format>', 'report format').choices([...PGX_FORMATS]).default('text'))
     .option('--out <dir>', 'write the report (and a patient explanation) into this folder instead of stdout')
     .addOption(new Option('--sex <sex>', 'for X-linked genes (G6PD)').choices(['male', 'female']))
@@ -72,6 +74,7 @@ export function registerPgxCli(program: Command, options: PgxCliOptions = {}): v
             allMatches: flags.allMatches === true,
             ...(flags.assayedPositions ? { assayed: flags.assayedPositions } : {}),
             ...(flags.cyp2d6FromVcf ? { cyp2d6FromVcf: true } : {}),
+            ...(flags.findCombinations ? { findCombinations: true } : {}),
             ...(flags.sex ? { sex: flags.sex } : {}),
             dpwg: flags.dpwg,
             ...(bar ? { onProgress: (read: number) => bar.update(Math.floor(read / 1048576)) } : {}),

@@ -61,7 +61,7 @@ export function createVcfCaller(dir: string = DEFAULT_ALLELES_DIR): VcfCaller {
     return {
       sample,
       calls: genes.map(({ prepared: g, warning }) => {
-        const match = { allMatches: options.allMatches, ...(options.sex ? { sex: options.sex } : {}) };
+        const match = { allMatches: options.allMatches, ...(options.sex ? { sex: options.sex } : {}), ...(options.findCombinations ? { findCombinations: true } : {}) };
         if (!regions) return withCallWarning(matchGene(g, genotypes, match), warning);
         const { genotypes: filled, assumed } = assumeReference(g, genotypes, regions);
         const call = withCallWarning(matchGene(g, filled, match), warning);

@@ -11,6 +11,8 @@ export interface DefinedPosition {
   rsid?: string;
   ref: string;
   alts: string[];
+  /** PharmCAT's genomic HGVS name per VCF ALT (`{ "A": "g.94942234G>A" }`); absent where the build cannot map them. */
+  hgvs?: Record<string, string>;
 }
 
 /** One named allele: its defining bases as `[position index, base]` (IUPAC codes allowed, VCF allele strings). */

@@ -2,6 +2,7 @@
 import type { DiplotypeMatch, GeneCall, PgxWarning, VariantCall } from '../model.ts';
 import type { VcfGenotype } from '../vcf/lines.ts';
 import { resolveIndels } from './indels.ts';
+import { combinationCall, combinationHaploid, type CombinationInput } from './combinations.ts';
 import { baseMatches } from './iupac.ts';
 import type { PreparedAllele, PreparedGene } from './prepare.ts';
 import { singlePositionCall } from './single-position.ts';
@@ -12,6 +13,11 @@ export interface MatchOptions {
   allMatches: boolean;
   /** For X-linked genes (G6PD): a male is hemizygous; without it, all-haploid X genotypes are read as hemizygous. */
   sex?: 'male' | 'female' | 'unknown';
+  /**
+   * When no pair of defined alleles fits, look for combination / partial alleles (PharmCAT's "combinations" research
+   * mode, matcher/combinations.ts); off by default.
+   */
+  findCombinations?: boolean;
 }
 
 interface Candidate { allele: PreparedAllele; score: number }
@@ -110,7 +116,18 @@ export function matchGene(gene: PreparedGene, read: ReadonlyMap<string, VcfGenot
   }
   const extraPositions = gene.extra.length > 0 ? readExtraPositions(gene, genotypes, warnings) : undefined;
   const hemi = hemizygous(gene, observed, haploid, options.sex, warnings);
-  if (hemi) return { gene: gene.gene, source: 'vcf', diplotypes: blocked ? [] : hemizygousMatches(gene, candidates, called, observed, options, warnings), missingPositions: missing, phased: true, variants, ...(extraPositions ? { extraPositions } : {}), ...(ampTier1 ? { ampTier1 } : {}), warnings };
+  if (hemi) {
+    let single = blocked ? [] : hemizygousMatches(gene, candidates, called, observed, options, warnings);
+    if (single.length === 0 && !blocked && options.findCombinations && called.length > 0) {
+      const combo = combinationHaploid({ gene, alleles: candidates.map((c) => c.allele), called, observed, unitOf: called.map(() => -1) });
+      single = combo.diplotypes;
+      // Called after all: the hemizygous matcher's NO_MATCH no longer holds.
+      const noMatch = warnings.findIndex((w) => w.code === 'NO_MATCH');
+      if (single.length > 0 && noMatch >= 0) warnings.splice(noMatch, 1);
+      warnings.push(...combo.warnings);
+    }
+    return { gene: gene.gene, source: 'vcf', diplotypes: single, missingPositions: missing, phased: true, variants, ...(extraPositions ? { extraPositions } : {}), ...(ampTier1 ? { ampTier1 } : {}), warnings };
+  }
   const groups = [...new Set(groupOf.filter((g): g is string => g !== undefined))];
   const phaseSets = groups.filter((g) => g.startsWith('ps:'));
   // Several phase sets (or phased and unphased calls mixed): each set keeps its internal phase, the sets' relative
@@ -126,6 +143,14 @@ export function matchGene(gene: PreparedGene, read: ReadonlyMap<string, VcfGenot
   let diplotypes = picked
     ? options.allMatches ? [picked, ...plausible.filter((d) => d !== picked)] : [picked]
     : options.allMatches ? plausible : plausible.filter((d) => d.score === plausible[0]?.score);
+  // Research option: no pair fits → combination / partial alleles (before the single-position fallback, as PharmCAT).
+  if (called.length > 0 && diplotypes.length === 0 && !blocked && options.findCombinations) {
+    const het = (k: number) => observed[k]?.[0] !== observed[k]?.[1];
+    const unitOf = called.map((_, k) => (!het(k) ? -1 : phased ? 0 : mixed ? groups.indexOf(groupOf[k] ?? '') : k));
+    const combo = combinationCall({ gene, alleles: candidates.map((c) => c.allele), called, observed, unitOf: compactUnits(unitOf) } satisfies CombinationInput);
+    diplotypes = combo.diplotypes;
+    warnings.push(...combo.warnings);
+  }
   if (called.length > 0 && diplotypes.length === 0) {
     if (!blocked) warnings.push({ code: 'NO_MATCH', message: `${gene.gene}: the genotypes fit no pair of defined alleles.` });
     const fallback = singlePositionCall(gene, called, observed, blocked ? 'undocumented variation at a definition position' : 'the genotypes fit no pair of defined alleles');
@@ -135,12 +160,24 @@ export function matchGene(gene: PreparedGene, read: ReadonlyMap<string, VcfGenot
     }
   }
   const top = diplotypes[0]?.score;
-  if (diplotypes.filter((d) => d.score === top).length > 1) warnings.push({ code: 'AMBIGUOUS_CALL', message: `${gene.gene}: several diplotypes fit equally well (${diplotypes.filter((d) => d.score === top).map((d) => d.name).join(', ')}).` });
+  // Combination calls are ranked by how well they explain the variants, not by score: every one returned is a tie.
+  const tied = diplotypes.some((d) => d.combination) ? diplotypes : diplotypes.filter((d) => d.score === top);
+  if (tied.length > 1) warnings.push({ code: 'AMBIGUOUS_CALL', message: `${gene.gene}: several diplotypes fit equally well (${tied.map((d) => d.name).join(', ')}).` });
   const haplotypes = gene.lowestFunction && !blocked ? allelesFound(candidates, called, observed) : undefined;
   // Phased data: the alleles each strand carries (the phenotype then takes the lowest-function one per strand).
   const haplotypeStrands = gene.lowestFunction && !blocked && phased ? [allelesFound(candidates, called, observed, 0), allelesFound(candidates, called, observed, 1)] as [string[], string[]] : undefined;
   if (haplotypes && diplotypes.length === 0 && haplotypes.length > 0) warnings.push({ code: 'LOWEST_FUNCTION', message: `${gene.gene}: the variants found fit no single pair; alleles found: ${haplotypes.join(', ')}.` });
   return { gene: gene.gene, source: 'vcf', diplotypes, ...(haplotypes ? { haplotypes } : {}), ...(haplotypeStrands ? { haplotypeStrands } : {}), missingPositions: missing, phased, variants, ...(extraPositions ? { extraPositions } : {}), ...(ampTier1 ? { ampTier1 } : {}), warnings };
+}
+
+/** Renumbers phase units 0..n-1 in order of first appearance (-1, homozygous, kept). */
+function compactUnits(unitOf: number[]): number[] {
+  const seen = new Map<number, number>();
+  return unitOf.map((u) => {
+    if (u < 0) return -1;
+    if (!seen.has(u)) seen.set(u, seen.size);
+    return seen.get(u) ?? -1;
+  });
 }
 
 /** Whether some allele definition expects this base at position `i` (the reference base always is). */

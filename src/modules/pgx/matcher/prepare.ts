@@ -22,6 +22,8 @@ export interface PreparedGene {
   alleles: PreparedAllele[];
   /** Definition REF per position (to flag VCFs whose REF differs). */
   refs: string[];
+  /** PharmCAT's genomic HGVS name per VCF ALT, per position (names the variants of partial alleles). */
+  hgvs: Array<Readonly<Record<string, string>> | undefined>;
   lowestFunction: boolean;
   /** Position indices that must be genotyped for a call (PharmCAT exemptions). */
   required: Set<number>;
@@ -74,6 +76,7 @@ export function prepareGene(def: GeneDefinition): PreparedGene {
     labels: def.positions.map((p) => `${p.chromosome}:${p.position}${p.rsid ? ` (${p.rsid})` : ''}`),
     alleles,
     refs: refBases,
+    hgvs: def.positions.map((p) => p.hgvs),
     lowestFunction: def.lowestFunction === true,
     required: new Set(def.positions.flatMap((p, i) => (def.requiredPositions?.includes(p.position) ? [i] : []))),
     unphasedPriorities: new Map((def.unphasedPriorities ?? []).map((p) => [[...p.list].sort().join('|'), p.pick])),
