@@ -17,6 +17,7 @@ import { processImport, type ProcessImportResult } from './service/process-impor
 import { readDailySeries } from './storage/daily-series.ts';
 import { ingestImport, type ImportResult } from './storage/ingest.ts';
 import { readAlertSettings } from './service/alert-settings.ts';
+import { declaredExclusions } from './service/illness-windows.ts';
 import { weeklySummary } from './summaries/weekly.ts';
 
 /** An opened EMR: what the commands need, and how to close it. */
@@ -68,7 +69,7 @@ export function formatImportReport(patientId: string, r: ImportResult, p: Proces
   const lines = [
     `Imported for Patient/${patientId} (import ${r.importId}): ${r.received + r.rejected} records read, ${r.inserted} samples stored, ${r.duplicates} already stored, ${r.rejected} rejected.`,
   ];
-  if (p?.days) lines.push(`Daily summaries ${p.days.from} … ${p.days.to}: ${p.summaries.published} FHIR Observations written, ${p.summaries.unchanged} unchanged; alerts: ${p.alerts.written} stored or updated.`);
+  if (p?.days) lines.push(`Daily summaries ${p.days.from} … ${p.days.to}: ${p.summaries.published} FHIR Observations written, ${p.summaries.unchanged} unchanged; alerts: ${p.alerts.written} stored or updated${p.alerts.withdrawn ? `, ${p.alerts.withdrawn} withdrawn` : ''}.`);
   if (r.rejected > 0) {
     lines.push(`Rejected records${r.rejected > SHOWN_ISSUES ? ` (first ${SHOWN_ISSUES})` : ''}:`);
     for (const i of r.issues.slice(0, SHOWN_ISSUES)) lines.push(`  ${i.line !== undefined ? `line ${i.line}: ` : ''}${i.reason} — ${i.record.length > 160 ? `${i.record.slice(0, 160)}…` : i.record}`);
@@ -183,11 +184,12 @@ export function registerWearablesCli(program: Command, options: WearablesCliOpti
         if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf))) throw new FlauraError('WEARABLES_BAD_DATE', 400, '--as-of must be a date YYYY-MM-DD');
         const catalog = loadMetricCatalog();
         const rules = loadAlertRules();
-        const { daily, overrides } = await withEmr(flags, async ({ deps }) => ({
+        const { daily, overrides, exclude } = await withEmr(flags, async ({ deps }) => ({
           daily: await readDailySeries(deps.db, catalog, { patientId: flags.patient, from: addDays(asOf, -400), to: asOf, timeZone: flags.timeZone }),
           overrides: (await readAlertSettings(deps.db, flags.patient)).overrides,
+          exclude: await declaredExclusions(deps.db, flags.patient),
         }));
-        const alerts = evaluateAlerts({ patientId: flags.patient, daily, rules: applyOverrides(rules, overrides), baseline: rules.baseline, asOf });
+        const alerts = evaluateAlerts({ patientId: flags.patient, daily, rules: applyOverrides(rules, overrides), baseline: rules.baseline, exclude, asOf });
         const summary = weeklySummary({ daily, weekEnd: asOf, alerts });
         if (flags.json) out(JSON.stringify({ alerts, summary }, null, 2) + '\n');
         else out([...alerts.map((a) => `[${a.status}] ${a.title} since ${a.onset}${a.resolvedOn ? `, resolved ${a.resolvedOn}` : ''}`), '', summary.text, ''].join('\n'));

@@ -22,6 +22,9 @@ import { chartWithBaseline } from './service/chart.ts';
 import type { WearablesDeps } from './service/deps.ts';
 import { patientRules, readAlertSettings, saveAlertSettings } from './service/alert-settings.ts';
 import { processImport, reevaluateAlerts } from './service/process-import.ts';
+import type { WithdrawalCause } from './service/alert-withdrawal.ts';
+import { declareIllnessWindow, declaredExclusions, getIllnessWindow, listIllnessWindows, parseIllnessWindow, removeIllnessWindow, updateIllnessWindow, type IllnessWindow } from './service/illness-windows.ts';
+import type { Principal } from '../../security/principal.ts';
 import { addDays } from './baselines/baseline.ts';
 import { evaluateAlerts } from './alerts/evaluate.ts';
 import { applyOverrides } from './alerts/rules.ts';
@@ -205,12 +208,25 @@ async function routes(app: FastifyInstance, ctx: WearablesContext): Promise<void
     await authorizeWearables(ctx, request.principal, 'acknowledge', alert.patientId);
     const p = request.principal;
     const actor = actorOf(p, request);
-    return acknowledgeAlert(depsOf(ctx), {
-      flagId: id, note: note.trim(), by: p?.fhirUser ?? p?.subject ?? 'operator', now: new Date(),
-      ...(p?.fhirUser && /^(Practitioner|PractitionerRole|RelatedPerson|Patient)\//.test(p.fhirUser) ? { sender: p.fhirUser } : {}),
-      ...(actor ? { actor } : {}),
-    });
+    const sender = senderOf(p);
+    return acknowledgeAlert(depsOf(ctx), { flagId: id, note: note.trim(), by: whoOf(p), now: new Date(), ...(sender ? { sender } : {}), ...(actor ? { actor } : {}) });
   });
+}
+
+/** Who a change is recorded as made by: the caller's FHIR user, else the token subject; `operator` in-process. */
+function whoOf(p: Principal | undefined): string {
+  return p?.fhirUser ?? p?.subject ?? 'operator';
+}
+
+/** The caller as a Communication sender, when its FHIR user is a resource a sender may be. */
+function senderOf(p: Principal | undefined): string | undefined {
+  return p?.fhirUser && /^(Practitioner|PractitionerRole|RelatedPerson|Patient)\//.test(p.fhirUser) ? p.fhirUser : undefined;
+}
+
+/** The cause recorded on alerts a clinician's change withdraws. */
+function causeOf(p: Principal | undefined, reason: string): WithdrawalCause {
+  const sender = senderOf(p);
+  return { by: whoOf(p), reason, ...(sender ? { sender } : {}) };
 }
 
 /** A JSON body that may arrive as text (the module's parser keeps JSON bodies as strings). */
@@ -246,8 +262,8 @@ async function settingsRoutes(app: FastifyInstance, ctx: WearablesContext): Prom
   /**
    * `PUT /wearables/alert-rules?patient=ID` `{ "overrides": { ruleId: { param: value, enabled? } }, "reason": "…" }`: a
    * clinician sets the patient's thresholds (replacing earlier ones; `{}` restores the defaults); the patient's alerts
-   * are evaluated again at once, so a tightened threshold raises its alert now (a stored alert a loosened one would
-   * not raise stays until it resolves or is acknowledged).
+   * are evaluated again at once, so a tightened threshold raises its alert now and an open, unacknowledged alert a
+   * loosened one no longer raises is withdrawn (kept for the record, with who and why).
    */
   app.put('/alert-rules', async (request) => {
     const patientId = patientParam((request.query as Record<string, unknown>).patient);
@@ -255,10 +271,11 @@ async function settingsRoutes(app: FastifyInstance, ctx: WearablesContext): Prom
     const body = jsonBody(request.body) as { overrides?: unknown; reason?: unknown } | null;
     const p = request.principal;
     const now = new Date();
-    const settings = await saveAlertSettings(ctx.db, rules, { patientId, overrides: body?.overrides, reason: body?.reason, by: p?.fhirUser ?? p?.subject ?? 'operator', now });
+    const settings = await saveAlertSettings(ctx.db, rules, { patientId, overrides: body?.overrides, reason: body?.reason, by: whoOf(p), now });
     const timeZone = await patientTimeZone(ctx.db, patientId);
     const actor = actorOf(p, request);
-    const alerts = await reevaluateAlerts(depsOf(ctx), catalog, rules, { patientId, timeZone, asOf: localDate(now.getTime(), timeZone), now, overrides: settings.overrides, ...(actor ? { actor } : {}) });
+    const cause = causeOf(p, `alert thresholds changed by ${whoOf(p)} ("${settings.reason}")`);
+    const alerts = await reevaluateAlerts(depsOf(ctx), catalog, rules, { patientId, timeZone, asOf: localDate(now.getTime(), timeZone), now, cause, overrides: settings.overrides, ...(actor ? { actor } : {}) });
     return { ...settings, baseline: rules.baseline, rules: patientRules(rules, settings.overrides), alerts };
   });
 
@@ -274,8 +291,81 @@ async function settingsRoutes(app: FastifyInstance, ctx: WearablesContext): Prom
     const weekEnd = dayParam(q.weekEnd, localDate(Date.now(), timeZone));
     const daily = await readDailySeries(ctx.db, catalog, { patientId, from: addDays(weekEnd, -400), to: weekEnd, timeZone });
     const { overrides } = await readAlertSettings(ctx.db, patientId);
-    const alerts = evaluateAlerts({ patientId, daily, rules: applyOverrides(rules, overrides), baseline: rules.baseline, asOf: weekEnd });
+    const exclude = await declaredExclusions(ctx.db, patientId);
+    const alerts = evaluateAlerts({ patientId, daily, rules: applyOverrides(rules, overrides), baseline: rules.baseline, exclude, asOf: weekEnd });
     return { patientId, weekStart: addDays(weekEnd, -6), weekEnd, ...weeklySummary({ daily, weekEnd, alerts }) };
+  });
+}
+
+/** 404 unless the patient exists: a window for a mistyped id would silently shape no one's baselines. */
+async function requirePatient(ctx: ModuleContext, patientId: string): Promise<void> {
+  try {
+    await ctx.store.read('Patient', patientId);
+  } catch (e) {
+    if (e instanceof FlauraError && (e.status === 404 || e.status === 410)) throw new FlauraError('WEARABLES_UNKNOWN_PATIENT', 404, `There is no Patient/${patientId}`, { type: 'not-found' });
+    throw e;
+  }
+}
+
+/**
+ * Illness windows a clinician declares (service/illness-windows.ts): days kept out of every baseline of the patient,
+ * like the rules' own resolved episodes. Who may set thresholds may declare, change and remove them; the patient (and
+ * the care team) may read them. Every change re-evaluates the patient's alerts at once.
+ */
+async function illnessWindowRoutes(app: FastifyInstance, ctx: WearablesContext): Promise<void> {
+  const catalog = loadMetricCatalog();
+  const rules = loadAlertRules();
+
+  const reevaluate = async (request: FastifyRequest, w: IllnessWindow, what: string, now: Date) => {
+    const p = request.principal;
+    const timeZone = await patientTimeZone(ctx.db, w.patientId);
+    const actor = actorOf(p, request);
+    const cause = causeOf(p, `illness window ${w.start}…${w.end ?? 'open'} ${what} by ${whoOf(p)} ("${w.reason}")`);
+    return reevaluateAlerts(depsOf(ctx), catalog, rules, { patientId: w.patientId, timeZone, asOf: localDate(now.getTime(), timeZone), now, cause, ...(actor ? { actor } : {}) });
+  };
+  const windowParam = (value: unknown): string => {
+    if (typeof value !== 'string' || !ID.test(value)) throw new FlauraError('WEARABLES_BAD_ILLNESS_WINDOW_ID', 400, 'The illness window id must be an id as returned when it was declared');
+    return value;
+  };
+
+  /** `GET /wearables/illness-windows?patient=ID`: the patient's current declared windows, oldest first. */
+  app.get('/illness-windows', async (request) => {
+    const patientId = patientParam((request.query as Record<string, unknown>).patient);
+    await authorizeWearables(ctx, request.principal, 'read', patientId);
+    return { patientId, windows: await listIllnessWindows(ctx.db, patientId) };
+  });
+
+  /** `POST /wearables/illness-windows?patient=ID` `{ "start": "YYYY-MM-DD", "end": "YYYY-MM-DD" | null, "reason": "…" }`. */
+  app.post('/illness-windows', async (request, reply) => {
+    const patientId = patientParam((request.query as Record<string, unknown>).patient);
+    await authorizeWearables(ctx, request.principal, 'configure', patientId);
+    const input = parseIllnessWindow(jsonBody(request.body));
+    await requirePatient(ctx, patientId);
+    const now = new Date();
+    const window = await declareIllnessWindow(ctx.db, { patientId, window: input, by: whoOf(request.principal), now });
+    const alerts = await reevaluate(request, window, 'declared', now);
+    return reply.code(201).send({ window, alerts });
+  });
+
+  /** `PUT /wearables/illness-windows/{id}` (same body): changes the days or the reason, e.g. closes an open window. */
+  app.put('/illness-windows/:id', async (request: FastifyRequest<{ Params: { id: string } }>) => {
+    const id = windowParam(request.params.id);
+    const current = await getIllnessWindow(ctx.db, id);
+    await authorizeWearables(ctx, request.principal, 'configure', current.patientId);
+    const input = parseIllnessWindow(jsonBody(request.body));
+    const now = new Date();
+    const window = await updateIllnessWindow(ctx.db, { id, window: input, by: whoOf(request.principal), now });
+    return { window, alerts: await reevaluate(request, window, 'changed', now) };
+  });
+
+  /** `DELETE /wearables/illness-windows/{id}`: the days count again in baselines; the window stays on record as removed. */
+  app.delete('/illness-windows/:id', async (request: FastifyRequest<{ Params: { id: string } }>) => {
+    const id = windowParam(request.params.id);
+    const current = await getIllnessWindow(ctx.db, id);
+    await authorizeWearables(ctx, request.principal, 'configure', current.patientId);
+    const now = new Date();
+    const window = await removeIllnessWindow(ctx.db, { id, by: whoOf(request.principal), now });
+    return { window, alerts: await reevaluate(request, window, 'removed', now) };
   });
 }
 
@@ -285,5 +375,6 @@ export const wearablesModule: Module = {
   routes: async (app, ctx: WearablesContext) => {
     await routes(app, ctx);
     await settingsRoutes(app, ctx);
+    await illnessWindowRoutes(app, ctx);
   },
 };

@@ -1,6 +1,7 @@
 // Alerts in the EMR: each alert episode is a FHIR Flag (the state a care team sees on the chart, active → inactive on
 // recovery) plus one Communication to the care team carrying the evidence (text + the daily summary Observations of
-// the breaching days); acknowledgement is a reply Communication. `wearable_alert` is the module's inbox index.
+// the breaching days); acknowledgement is a reply Communication. An open alert the rules no longer raise is withdrawn
+// (service/alert-withdrawal.ts). `wearable_alert` is the module's inbox index.
 import { createHash } from 'node:crypto';
 import type { Bundle, BundleEntry, CareTeam, Communication, Patient, Reference } from '@medplum/fhirtypes';
 import { FlauraError } from '../../../errors.ts';
@@ -11,8 +12,11 @@ import type { MetricCatalog } from '../metrics/catalog.ts';
 import { writtenId, type WearablesDeps } from './deps.ts';
 import { publishedObservationIds } from './publish-daily.ts';
 
-/** Inbox states: `active` = raised, not yet acknowledged, not resolved; `acknowledged`; `resolved` (values recovered). */
-export const INBOX_STATUSES = ['active', 'acknowledged', 'resolved', 'all'] as const;
+/**
+ * Inbox states: `active` = raised, not yet acknowledged, not resolved; `acknowledged`; `resolved` (values recovered);
+ * `withdrawn` (open, then no longer raised by the rules as they stand: kept for the record, shown to no one as open).
+ */
+export const INBOX_STATUSES = ['active', 'acknowledged', 'resolved', 'withdrawn', 'all'] as const;
 export type InboxStatus = (typeof INBOX_STATUSES)[number];
 
 /** One alert as the alerts inbox and the chart show it. */
@@ -35,11 +39,18 @@ export interface InboxAlert {
   acknowledgedAt?: string;
   acknowledgedBy?: string;
   note?: string;
+  withdrawnAt?: string;
+  withdrawnBy?: string;
+  withdrawalReason?: string;
+  /** The Communication that recorded the withdrawal. */
+  withdrawal?: string;
 }
 
 export interface SyncAlertsResult {
   written: number;
   unchanged: number;
+  /** Open alerts the evaluation no longer raises, withdrawn (see service/alert-withdrawal.ts). */
+  withdrawn: number;
 }
 
 const hashOf = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('hex');
@@ -65,11 +76,13 @@ async function careTeamOf(deps: WearablesDeps, patientId: string): Promise<Refer
 /**
  * Stores the alerts of one patient: a new episode creates its Flag and Communication in one FHIR transaction; a
  * changed one (resolved, more evidence) updates the Flag in place (conditional update on the dedup identifier); an
- * unchanged one writes nothing. The Communication is sent once, when the alert is raised.
+ * unchanged one writes nothing. The Communication is sent once, when the alert is raised. A withdrawn alert the rules
+ * raise again (thresholds set back) becomes active again on the same Flag.
  */
 export async function syncAlerts(deps: WearablesDeps, catalog: MetricCatalog, o: { patientId: string; alerts: readonly Alert[]; now: Date; actor?: RequestActor }): Promise<SyncAlertsResult> {
-  const existing = await deps.db.query<{ dedup_key: string; content_hash: string }>(`SELECT dedup_key, content_hash FROM wearable_alert WHERE patient_id = $1`, [o.patientId]);
-  const known = new Map(existing.rows.map((r) => [r.dedup_key, r.content_hash]));
+  const existing = await deps.db.query<{ dedup_key: string; content_hash: string; status: string }>(`SELECT dedup_key, content_hash, status FROM wearable_alert WHERE patient_id = $1`, [o.patientId]);
+  // A withdrawn row never counts as unchanged: raised again, it must be written again.
+  const known = new Map(existing.rows.map((r) => [r.dedup_key, r.status === 'withdrawn' ? '' : r.content_hash]));
   let written = 0, unchanged = 0;
   let recipients: Reference[] | undefined;
   for (const alert of o.alerts) {
@@ -106,12 +119,13 @@ export async function syncAlerts(deps: WearablesDeps, catalog: MetricCatalog, o:
       `INSERT INTO wearable_alert (dedup_key, patient_id, rule_id, metric, title, severity, onset, status, resolved_on, evidence, detail, content_hash, flag_id, communication_id, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
        ON CONFLICT (dedup_key) DO UPDATE SET status = excluded.status, resolved_on = excluded.resolved_on, evidence = excluded.evidence, detail = excluded.detail,
-         content_hash = excluded.content_hash, flag_id = excluded.flag_id, communication_id = excluded.communication_id, updated_at = excluded.updated_at`,
+         content_hash = excluded.content_hash, flag_id = excluded.flag_id, communication_id = excluded.communication_id, updated_at = excluded.updated_at,
+         withdrawn_at = NULL, withdrawn_by = NULL, withdrawal_reason = NULL, withdrawal_communication_id = NULL`,
       [alert.dedupKey, o.patientId, alert.ruleId, alert.metric, alert.title, alert.severity, alert.onset, alert.status, alert.resolvedOn ?? null, JSON.stringify(alert.evidence), detail, hash, flagId, communicationId, o.now.toISOString()],
     );
     written++;
   }
-  return { written, unchanged };
+  return { written, unchanged, withdrawn: 0 };
 }
 
 interface AlertRow {
@@ -121,7 +135,7 @@ interface AlertRow {
   title: string;
   severity: string;
   onset: string;
-  status: 'active' | 'resolved';
+  status: 'active' | 'resolved' | 'withdrawn';
   resolved_on: string | null;
   evidence: AlertEvidence[] | string;
   detail: string;
@@ -130,21 +144,29 @@ interface AlertRow {
   acknowledged_at: Date | string | null;
   acknowledged_by: string | null;
   ack_note: string | null;
+  withdrawn_at: Date | string | null;
+  withdrawn_by: string | null;
+  withdrawal_reason: string | null;
+  withdrawal_communication_id: string | null;
 }
 
 const COLUMNS = `patient_id, rule_id, metric, title, severity, to_char(onset, 'YYYY-MM-DD') AS onset, status, to_char(resolved_on, 'YYYY-MM-DD') AS resolved_on,
-  evidence, detail, flag_id, communication_id, acknowledged_at, acknowledged_by, ack_note`;
+  evidence, detail, flag_id, communication_id, acknowledged_at, acknowledged_by, ack_note, withdrawn_at, withdrawn_by, withdrawal_reason, withdrawal_communication_id`;
 
 function toInbox(r: AlertRow): InboxAlert {
   return {
     id: r.flag_id, patientId: r.patient_id, ruleId: r.rule_id, metric: r.metric, title: r.title, severity: r.severity,
-    status: r.status === 'resolved' ? 'resolved' : r.acknowledged_at ? 'acknowledged' : 'active',
+    status: r.status === 'resolved' || r.status === 'withdrawn' ? r.status : r.acknowledged_at ? 'acknowledged' : 'active',
     start: r.onset, ...(r.resolved_on ? { resolvedOn: r.resolved_on } : {}), detail: r.detail,
     evidence: typeof r.evidence === 'string' ? (JSON.parse(r.evidence) as AlertEvidence[]) : r.evidence,
     flag: `Flag/${r.flag_id}`, communication: `Communication/${r.communication_id}`,
     ...(r.acknowledged_at ? { acknowledgedAt: new Date(r.acknowledged_at).toISOString() } : {}),
     ...(r.acknowledged_by ? { acknowledgedBy: r.acknowledged_by } : {}),
     ...(r.ack_note !== null ? { note: r.ack_note } : {}),
+    ...(r.withdrawn_at ? { withdrawnAt: new Date(r.withdrawn_at).toISOString() } : {}),
+    ...(r.withdrawn_by ? { withdrawnBy: r.withdrawn_by } : {}),
+    ...(r.withdrawal_reason !== null ? { withdrawalReason: r.withdrawal_reason } : {}),
+    ...(r.withdrawal_communication_id ? { withdrawal: `Communication/${r.withdrawal_communication_id}` } : {}),
   };
 }
 
@@ -159,6 +181,7 @@ export async function listAlerts(deps: Pick<WearablesDeps, 'db'>, q: { status: I
   if (q.status === 'active') where.push(`status = 'active' AND acknowledged_at IS NULL`);
   if (q.status === 'acknowledged') where.push(`status = 'active' AND acknowledged_at IS NOT NULL`);
   if (q.status === 'resolved') where.push(`status = 'resolved'`);
+  if (q.status === 'withdrawn') where.push(`status = 'withdrawn'`);
   if (q.patientId) add('patient_id = ?', q.patientId);
   // Alerts overlapping a window (chart markers): raised before its end, not resolved before its start.
   if (q.to) add('onset <= ?::date', q.to);
@@ -194,6 +217,7 @@ export interface AcknowledgeInput {
 export async function acknowledgeAlert(deps: WearablesDeps, input: AcknowledgeInput): Promise<InboxAlert> {
   const alert = await getAlert(deps, input.flagId);
   if (alert.acknowledgedAt) throw new FlauraError('WEARABLES_ALERT_ACKNOWLEDGED', 409, `The alert was already acknowledged by ${alert.acknowledgedBy} at ${alert.acknowledgedAt}`);
+  if (alert.status === 'withdrawn') throw new FlauraError('WEARABLES_ALERT_WITHDRAWN', 409, `The alert was withdrawn by ${alert.withdrawnBy} at ${alert.withdrawnAt}: ${alert.withdrawalReason}`, { type: 'conflict' });
   const reply: Communication = {
     resourceType: 'Communication',
     status: 'completed',
@@ -208,10 +232,10 @@ export async function acknowledgeAlert(deps: WearablesDeps, input: AcknowledgeIn
   const response = await deps.transaction({ resourceType: 'Bundle', type: 'transaction', entry: [{ resource: reply, request: { method: 'POST', url: 'Communication' } }] }, input.actor);
   const replyId = writtenId(response, 0, 'Communication');
   const r = await deps.db.query(
-    `UPDATE wearable_alert SET acknowledged_at = $2, acknowledged_by = $3, ack_note = $4, ack_communication_id = $5 WHERE flag_id = $1 AND acknowledged_at IS NULL`,
+    `UPDATE wearable_alert SET acknowledged_at = $2, acknowledged_by = $3, ack_note = $4, ack_communication_id = $5 WHERE flag_id = $1 AND acknowledged_at IS NULL AND status <> 'withdrawn'`,
     [input.flagId, input.now.toISOString(), input.by, input.note, replyId],
   );
-  if (r.rowCount === 0) throw new FlauraError('WEARABLES_ALERT_ACKNOWLEDGED', 409, 'The alert was acknowledged concurrently');
+  if (r.rowCount === 0) throw new FlauraError('WEARABLES_ALERT_ACKNOWLEDGED', 409, 'The alert was acknowledged or withdrawn concurrently');
   return getAlert(deps, input.flagId);
 }
 

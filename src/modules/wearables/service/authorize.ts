@@ -16,7 +16,7 @@ const forbidden = (reason: string): FlauraError => new FlauraError('FORBIDDEN', 
 
 const STAFF: ReadonlySet<Role> = new Set(['admin', 'clinician', 'nurse', 'pharmacist', 'lab']);
 const ACKNOWLEDGERS: ReadonlySet<Role> = new Set(['admin', 'clinician', 'nurse']);
-/** Alert thresholds are a clinical decision: clinicians (and administrators) only. */
+/** Alert thresholds and illness windows are a clinical decision: clinicians (and administrators) only. */
 const CONFIGURERS: ReadonlySet<Role> = new Set(['admin', 'clinician']);
 
 const POLICY_REQUEST: Record<WearablesAction, Omit<AccessRequest, 'patientId'>> = {
@@ -39,7 +39,7 @@ export async function authorizeWearables(ctx: WearablesAccess, principal: Princi
     if (!(principal.role === 'patient' || principal.role === 'device')) throw forbidden(`Samples are accepted from the patient or a device client for the patient, not a ${principal.role}`);
     if (principal.patientId !== patientId) throw forbidden(`This ${principal.role} token is bound to ${principal.patientId ? `Patient/${principal.patientId}` : 'no patient'}, not Patient/${patientId}`);
   }
-  if (action === 'configure' && !CONFIGURERS.has(principal.role)) throw forbidden(`Alert thresholds are set by a clinician, not a ${principal.role}`);
+  if (action === 'configure' && !CONFIGURERS.has(principal.role)) throw forbidden(`Alert thresholds and illness windows are set by a clinician, not a ${principal.role}`);
   if (ctx.access) {
     const decision = await ctx.access.decide(principal, { ...POLICY_REQUEST[action], ...(patientId ? { patientId } : {}) });
     if (!decision.allowed) throw forbidden(decision.reason);

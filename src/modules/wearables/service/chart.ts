@@ -7,6 +7,7 @@ import { queryChart, type ChartPoint, type ChartResult } from '../storage/query.
 import { localDate } from '../summaries/daily.ts';
 import { listAlerts } from './alert-store.ts';
 import type { WearablesDeps } from './deps.ts';
+import { declaredExclusions } from './illness-windows.ts';
 
 /** One day of the personal baseline: centre (median of the 28 days before) ± 2 × scaled MAD. */
 export interface BaselineBandDay {
@@ -80,8 +81,8 @@ function exactMidnight(day: string, timeZone: string): number {
 /**
  * Reads the chart window, then the metric's daily series from 28 days before the window (for the first day's
  * baseline; 84 when past alert episodes must be skipped) to its end, the baseline of every day in the window (days
- * without enough history have none; resolved episodes of the metric excluded, as the alert rules do), and the alerts
- * of this metric that overlap the window.
+ * without enough history have none; resolved episodes of the metric and the illness windows a clinician declared
+ * excluded, as the alert rules do), and the alerts of this metric that overlap the window (withdrawn ones left out).
  */
 export async function chartWithBaseline(
   deps: Pick<WearablesDeps, 'db'>,
@@ -93,10 +94,11 @@ export async function chartWithBaseline(
   const chart = await queryChart(deps.db, { patientId: q.patientId, metric: q.metric, from: q.from, to: q.to, points: q.points, sourcePriority: catalog.defaultSourcePriority, sumBuckets: def?.aggregation === 'sum' });
   const firstDay = localDate(q.from.getTime(), q.timeZone);
   const lastDay = localDate(q.to.getTime() - 1, q.timeZone);
-  // Past illness episodes of this metric stay out of the band, as they stay out of the alert rules' baselines.
+  // Past illness episodes of this metric and declared windows stay out of the band, as out of the rules' baselines.
   const exclude: ExcludedWindow[] = (await listAlerts(deps, { status: 'resolved', patientId: q.patientId }))
     .filter((a) => a.metric === q.metric && a.resolvedOn && a.evidence[0])
     .map((a) => ({ start: a.evidence[0]!.date, end: a.resolvedOn! }));
+  exclude.push(...(await declaredExclusions(deps.db, q.patientId)));
   const reach = (exclude.length > 0 ? 3 : 1) * rules.baseline.windowDays;
   const daily = await readDailySeries(deps.db, catalog, { patientId: q.patientId, from: addDays(firstDay, -reach), to: lastDay, timeZone: q.timeZone });
   const series = daily.get(q.metric) ?? [];
@@ -114,7 +116,7 @@ export async function chartWithBaseline(
     baseline.push({ date: day, t: zonedMidnight(day, q.timeZone), median: round(b.median), low: round(b.median - half), high: round(b.median + half), n: b.n });
   }
   const alerts = (await listAlerts(deps, { status: 'all', patientId: q.patientId, from: firstDay, to: lastDay }))
-    .filter((a) => a.metric === q.metric)
+    .filter((a) => a.metric === q.metric && a.status !== 'withdrawn')
     .map((a) => ({ id: a.id, t: zonedMidnight(a.start, q.timeZone), day: a.start, title: a.title, severity: a.severity, status: a.status, ruleId: a.ruleId }));
   return { ...chart, metric: q.metric, unit: def?.ucum ?? '', timeZone: q.timeZone, baseline, alerts };
 }

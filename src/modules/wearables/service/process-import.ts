@@ -10,6 +10,8 @@ import type { ImportResult } from '../storage/ingest.ts';
 import { localDate } from '../summaries/daily.ts';
 import { readAlertSettings } from './alert-settings.ts';
 import { syncAlerts, type SyncAlertsResult } from './alert-store.ts';
+import { withdrawUnsupportedAlerts, type WithdrawalCause } from './alert-withdrawal.ts';
+import { declaredExclusions } from './illness-windows.ts';
 import type { WearablesDeps } from './deps.ts';
 import { publishDailySummaries, type PublishDailyResult } from './publish-daily.ts';
 
@@ -34,21 +36,41 @@ export interface ProcessImportResult {
  * to the last touched day, so an alert raised, extended or resolved by the new data is stored.
  */
 export async function processImport(deps: WearablesDeps, catalog: MetricCatalog, rules: AlertRuleSet, result: Pick<ImportResult, 'importId' | 'window'>, o: ProcessImportOptions): Promise<ProcessImportResult> {
-  if (!result.window) return { days: null, summaries: { published: 0, unchanged: 0 }, alerts: { written: 0, unchanged: 0 } };
+  if (!result.window) return { days: null, summaries: { published: 0, unchanged: 0 }, alerts: { written: 0, unchanged: 0, withdrawn: 0 } };
   const from = localDate(Date.parse(result.window.from), o.timeZone);
   const to = addDays(localDate(Date.parse(result.window.to), o.timeZone), 1);
   const summaries = await publishDailySummaries(deps, catalog, { patientId: o.patientId, from, to, timeZone: o.timeZone, importId: result.importId, importFormat: o.importFormat, now: o.now, ...(o.actor ? { actor: o.actor } : {}) });
-  const alerts = await reevaluateAlerts(deps, catalog, rules, { ...o, asOf: to });
+  const by = o.actor?.reference ?? (o.actor?.clientId ? `client ${o.actor.clientId}` : 'system');
+  const cause: WithdrawalCause = { by, reason: `re-evaluated after an import (${o.importFormat}) changed the daily values` };
+  const alerts = await reevaluateAlerts(deps, catalog, rules, { ...o, asOf: to, cause });
   return { days: { from, to }, summaries, alerts };
 }
 
+/** How many days before `asOf` an evaluation reads. */
+export const EVALUATION_DAYS = 400;
+
 /**
- * Evaluates the patient's alert rules over the 400 days up to `asOf` and stores what changed: after an import, and
- * after a clinician changes the patient's thresholds.
+ * Evaluates the patient's alert rules over the 400 days up to `asOf` (the clinician's thresholds and declared illness
+ * windows applied) and stores what changed: after an import, after a clinician changes the patient's thresholds, and
+ * after an illness window is declared, changed or removed. Open alerts the evaluation no longer raises are withdrawn
+ * for `cause` — only those it fully re-judged: first breaching day at least three baseline windows after the first
+ * day read (an episode near the start lacks the history its baseline had), onset not after `asOf`.
  */
-export async function reevaluateAlerts(deps: WearablesDeps, catalog: MetricCatalog, rules: AlertRuleSet, o: { patientId: string; timeZone: string; asOf: string; now: Date; actor?: RequestActor; overrides?: RuleOverrides }): Promise<SyncAlertsResult> {
+export async function reevaluateAlerts(
+  deps: WearablesDeps,
+  catalog: MetricCatalog,
+  rules: AlertRuleSet,
+  o: { patientId: string; timeZone: string; asOf: string; now: Date; cause: WithdrawalCause; actor?: RequestActor; overrides?: RuleOverrides },
+): Promise<SyncAlertsResult> {
   const overrides = o.overrides ?? (await readAlertSettings(deps.db, o.patientId)).overrides;
-  const daily = await readDailySeries(deps.db, catalog, { patientId: o.patientId, from: addDays(o.asOf, -400), to: o.asOf, timeZone: o.timeZone });
-  const alerts = evaluateAlerts({ patientId: o.patientId, daily, rules: applyOverrides(rules, overrides), baseline: rules.baseline, asOf: o.asOf });
-  return syncAlerts(deps, catalog, { patientId: o.patientId, alerts, now: o.now, ...(o.actor ? { actor: o.actor } : {}) });
+  const from = addDays(o.asOf, -EVALUATION_DAYS);
+  const daily = await readDailySeries(deps.db, catalog, { patientId: o.patientId, from, to: o.asOf, timeZone: o.timeZone });
+  const exclude = await declaredExclusions(deps.db, o.patientId);
+  const alerts = evaluateAlerts({ patientId: o.patientId, daily, rules: applyOverrides(rules, overrides), baseline: rules.baseline, exclude, asOf: o.asOf });
+  const actor = o.actor ? { actor: o.actor } : {};
+  const stored = await syncAlerts(deps, catalog, { patientId: o.patientId, alerts, now: o.now, ...actor });
+  const withdrawn = await withdrawUnsupportedAlerts(deps, {
+    patientId: o.patientId, raised: new Set(alerts.map((a) => a.dedupKey)), from: addDays(from, 3 * rules.baseline.windowDays), asOf: o.asOf, cause: o.cause, now: o.now, ...actor,
+  });
+  return { ...stored, withdrawn };
 }

@@ -147,4 +147,40 @@ CREATE TABLE wearable_alert_settings (
   updated_at timestamptz NOT NULL
 )`,
   },
+  {
+    // An open alert the re-evaluation no longer raises (looser thresholds, a declared illness window, changed data)
+    // is withdrawn, not deleted: who withdrew it, when, why, and the Communication that says so.
+    id: 'wearables/013-alert-withdrawn',
+    sql: `
+ALTER TABLE wearable_alert
+  DROP CONSTRAINT wearable_alert_status_check,
+  ADD CONSTRAINT wearable_alert_status_check CHECK (status IN ('active', 'resolved', 'withdrawn')),
+  ADD COLUMN withdrawn_at timestamptz,
+  ADD COLUMN withdrawn_by text,
+  ADD COLUMN withdrawal_reason text,
+  ADD COLUMN withdrawal_communication_id text`,
+  },
+  {
+    // Illness windows a clinician declares (surgery, fever, …): kept out of every baseline of the patient. A removed
+    // window stays as a row (removed_at/by) for the record.
+    id: 'wearables/014-illness-window',
+    sql: `
+CREATE TABLE wearable_illness_window (
+  id text PRIMARY KEY,
+  patient_id text NOT NULL,
+  start_day date NOT NULL,
+  end_day date,
+  reason text NOT NULL,
+  recorded_by text NOT NULL,
+  recorded_at timestamptz NOT NULL,
+  removed_at timestamptz,
+  removed_by text,
+  CHECK (end_day IS NULL OR end_day >= start_day)
+)`,
+  },
+  {
+    id: 'wearables/015-illness-window-index',
+    sql: `
+CREATE INDEX wearable_illness_window_patient ON wearable_illness_window (patient_id, start_day)`,
+  },
 ];
