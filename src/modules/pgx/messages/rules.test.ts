@@ -176,6 +176,24 @@ describe('rules PharmCAT adds from its own code', () => {
     expect(rules(drug(single, 'simvastatin').warnings)).not.toContain('pcat-call-multimatch');
   });
 
+  it('a phenotype-only outside call for an activity-score gene: the recommendations of every matching score, with the note', async () => {
+    const r = await run({}, {}, { outsideCalls: outsideCalls('CYP2D6\t\tIntermediate Metabolizer\n') });
+    expect(gene(r, 'CYP2D6').phenotypes.map((p) => p.lookupKey)).toEqual(['0.25', '0.5', '0.75', '1.0']);
+    expect(rules(gene(r, 'CYP2D6').call.warnings)).toContain('pcat-score-multimatch');
+    const codeine = drug(r, 'codeine');
+    expect(codeine.status).toBe('recommendation');
+    // CPIC's IM rows carry one advice for every IM score; identical advice is listed once.
+    const keys = codeine.recommendations.filter((m) => m.source === 'CPIC').map((m) => m.lookupKey.CYP2D6);
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) expect(['0.25', '0.5', '0.75', '1.0']).toContain(key);
+    expect(codeine.recommendations.find((m) => m.source === 'CPIC')?.recommendation.text).toMatch(/label recommended/i);
+    expect(rules(codeine.warnings)).toContain('pcat-score-multimatch');
+    expect(codeine.warnings.map((w) => w.code)).not.toContain('AMBIGUOUS_PHENOTYPE');
+    // With the score, one result and no note.
+    const scored = await run({}, {}, { outsideCalls: outsideCalls('CYP2D6\t\tIntermediate Metabolizer\t1.0\n') });
+    expect(rules(drug(scored, 'codeine').warnings)).not.toContain('pcat-score-multimatch');
+  });
+
   it('DPYD HapB3: exonic SNP alone (intron not genotyped) → exonic-only note; intronic SNP with the exon reference → intron note; both → none', async () => {
     const exon = 'chr1:97573863';
     const intron = 'chr1:97579893';

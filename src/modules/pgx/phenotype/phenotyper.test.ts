@@ -71,8 +71,18 @@ describe('phenotypeGene', () => {
     expect([two.phenotypes[0]?.phenotype, two.warnings[0]?.code]).toEqual(['Indeterminate', 'MT_MULTIPLE_VARIANTS']);
     const none = one('CYP1A2', '*1/*1F');
     expect([none.phenotypes[0]?.phenotype, none.warnings[0]?.code]).toEqual(['Indeterminate', 'GENE_NOT_PHENOTYPED']);
-    const noScore = phenotypeGene({ ...call('CYP2D6'), source: 'outside-call', reportedPhenotype: 'Poor Metabolizer' }, k);
-    expect([noScore.phenotypes[0]?.lookupKey, noScore.warnings[0]?.code]).toEqual(['Poor Metabolizer', 'PHENOTYPE_WITHOUT_SCORE']);
+  });
+
+  it('a phenotype reported without score for an activity-score gene stands for every score the table bins into it', () => {
+    const reported = (gene: string, phenotype: string) => phenotypeGene({ ...call(gene), source: 'outside-call', reportedPhenotype: phenotype }, k);
+    const pm = reported('CYP2D6', 'Poor Metabolizer');
+    expect([pm.phenotypes, pm.warnings]).toEqual([[{ gene: 'CYP2D6', phenotype: 'Poor Metabolizer', lookupKey: '0.0', activityScore: '0.0' }], []]);
+    const im = reported('CYP2D6', 'Intermediate Metabolizer');
+    expect(im.phenotypes.map((p) => p.lookupKey)).toEqual(['0.25', '0.5', '0.75', '1.0']);
+    expect(im.warnings.map((w) => w.code)).toEqual(['PHENOTYPE_SEVERAL_SCORES']);
+    expect(reported('DPYD', 'Intermediate Metabolizer').phenotypes.map((p) => p.lookupKey)).toEqual(['1.0', '1.5']);
+    const unknown = reported('CYP2D6', 'Likely Poor Metabolizer');
+    expect([unknown.phenotypes[0]?.lookupKey, unknown.warnings[0]?.code]).toEqual(['Likely Poor Metabolizer', 'PHENOTYPE_WITHOUT_SCORE']);
   });
 
   it('HLA-B: one status per allele of interest', () => {

@@ -7,6 +7,7 @@ import { normaliseCyp2d6Allele } from './rules/cyp2d6-copy-number.ts';
 import { lowestFunctionPair, ranksFunction } from './rules/lowest-function.ts';
 import { g6pdAlleles } from './rules/g6pd-sex.ts';
 import { mtRnr1Allele } from './rules/mt-rnr1-haploid.ts';
+import { scoresOfPhenotype } from './rules/phenotype-scores.ts';
 import { activityNumber, parseActivity } from './activity-score.ts';
 import type { PhenotypeTable } from './table.ts';
 import { INDETERMINATE, NO_RESULT } from './types.ts';
@@ -88,17 +89,26 @@ function combinationPhenotypes(call: GeneCall, table: PhenotypeTable | undefined
 }
 
 /** A lab-reported phenotype (outside call without diplotype): an activity score is binned, a phenotype kept. */
-function reportedPhenotype(table: PhenotypeTable | undefined, gene: string, reported: string, warnings: PgxWarning[]): GenePhenotype {
+function reportedPhenotype(table: PhenotypeTable | undefined, gene: string, reported: string, warnings: PgxWarning[]): GenePhenotype[] {
   const score = parseActivity(reported);
   if (table?.derivation === 'activity-score' && score) {
     const n = activityNumber(score);
     const bin = table.bins?.find((b) => n >= b.min && n <= b.max);
-    return { gene, phenotype: bin?.phenotype ?? INDETERMINATE, activityScore: reported, lookupKey: reported };
+    return [{ gene, phenotype: bin?.phenotype ?? INDETERMINATE, activityScore: reported, lookupKey: reported }];
   }
   if (table?.derivation === 'activity-score') {
-    warnings.push({ code: 'PHENOTYPE_WITHOUT_SCORE', message: `${gene}: the reported phenotype "${reported}" has no activity score; recommendations keyed by activity score cannot be matched.` });
+    // Recommendations are keyed by score: a phenotype alone stands for every score the table bins into it.
+    const scores = scoresOfPhenotype(table, reported);
+    if (scores.length === 0) {
+      warnings.push({ code: 'PHENOTYPE_WITHOUT_SCORE', message: `${gene}: the reported phenotype "${reported}" has no activity score in the ${gene} table; recommendations keyed by activity score cannot be matched.` });
+      return [{ gene, phenotype: reported, lookupKey: reported }];
+    }
+    if (scores.length > 1) {
+      warnings.push({ code: 'PHENOTYPE_SEVERAL_SCORES', message: `${gene}: the reported phenotype "${reported}" has no activity score; it covers scores ${scores.map((e) => e.lookupKey).join(', ')}, and the recommendations for each are listed. Ask the lab for the activity score or diplotype.` });
+    }
+    return scores.map((e) => ({ gene, phenotype: e.phenotype, lookupKey: e.lookupKey, ...(e.activityScore ? { activityScore: e.activityScore } : {}) }));
   }
-  return { gene, phenotype: reported, lookupKey: reported };
+  return [{ gene, phenotype: reported, lookupKey: reported }];
 }
 
 function distinct(list: GenePhenotype[]): GenePhenotype[] {
@@ -122,7 +132,7 @@ export function phenotypeGene(call: GeneCall, knowledge: PhenotypeKnowledge, opt
   const presence = knowledge.allelePresence[gene];
   let phenotypes: GenePhenotype[];
   if (call.reportedPhenotype && call.diplotypes.length === 0) {
-    phenotypes = [reportedPhenotype(table, gene, call.reportedPhenotype, warnings)];
+    phenotypes = reportedPhenotype(table, gene, call.reportedPhenotype, warnings);
   } else if (table && usesLowestFunction(call, table)) {
     phenotypes = [lowestFunctionPhenotype(call, table, options, warnings)];
   } else if (call.diplotypes.some((d) => d.combination)) {
@@ -140,7 +150,9 @@ export function phenotypeGene(call: GeneCall, knowledge: PhenotypeKnowledge, opt
     phenotypes = call.diplotypes.map((d) => phenotypeOfAlleles(table, gene, d.name, [d.allele1, d.allele2], options, warnings));
   }
   phenotypes = distinct(phenotypes);
-  if (!presence && new Set(phenotypes.map((p) => p.lookupKey)).size > 1) {
+  // A phenotype-only report with several scores has said so already (PHENOTYPE_SEVERAL_SCORES).
+  const reportOnly = call.reportedPhenotype !== undefined && call.diplotypes.length === 0;
+  if (!presence && !reportOnly && new Set(phenotypes.map((p) => p.lookupKey)).size > 1) {
     warnings.push({ code: 'AMBIGUOUS_PHENOTYPE', message: `${gene}: the tied diplotypes give different results (${phenotypes.map((p) => `${p.diplotype ?? '?'} → ${p.phenotype}`).join('; ')}); all are kept.` });
   }
   return { gene, call, phenotypes, warnings };

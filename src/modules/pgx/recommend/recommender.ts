@@ -82,7 +82,9 @@ export function recommendDrug(drug: string, genes: readonly GeneResult[], knowle
   }
   for (const gene of allGenes) {
     const r = genes.find((g) => g.gene === gene);
-    if (r && new Set(r.phenotypes.map((p) => p.lookupKey)).size > 1 && !gene.startsWith('HLA-') && gene !== 'CYP4F2') {
+    // A phenotype-only outside call with several scores gets PharmCAT's own note (message rule pcat-score-multimatch).
+    const reportOnly = r?.call.reportedPhenotype !== undefined && r.call.diplotypes.length === 0;
+    if (r && !reportOnly && new Set(r.phenotypes.map((p) => p.lookupKey)).size > 1 && !gene.startsWith('HLA-') && gene !== 'CYP4F2') {
       warnings.push({ code: 'AMBIGUOUS_PHENOTYPE', message: `${gene} has more than one possible result; recommendations for each are listed.` });
     }
   }
