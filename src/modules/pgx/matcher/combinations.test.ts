@@ -73,6 +73,8 @@ describe('combination and partial alleles (findCombinations)', () => {
     expect(codes(on.call.warnings)).toContain('COMBINATION_CALL');
     expect(codes(on.call.warnings)).not.toContain('NO_MATCH');
     expect(on.call.warnings.find((w) => w.code === 'COMBINATION_CALL')?.message).toMatch(/does not mean a gene duplication/);
+    // The combination flag is what PharmCAT's naming message rule keys on (data/pgx/messages.json).
+    expect(on.call.warnings.map((w) => w.ruleId)).toContain('pcat-combo-naming');
     expect(on.phenotypes).toEqual([expect.objectContaining({ diplotype: '[*2 + *3]/*1', phenotype: 'Indeterminate', lookupKey: 'No Result' })]);
     expect(codes(on.warnings)).toEqual(['COMBINATION_NOT_PHENOTYPED']);
     expect(on.warnings[0]?.message).toContain('[*2 + *3]/*1');
@@ -107,6 +109,7 @@ describe('combination and partial alleles (findCombinations)', () => {
     expect(g.call.diplotypes.every((d) => d.combination)).toBe(true);
     expect(g.call.warnings.find((w) => w.code === 'AMBIGUOUS_CALL')?.message).toContain('[*2 + *8]/*3');
     expect(g.call.warnings.find((w) => w.code === 'COMBINATION_CALL')?.message).toMatch(/not phased: of the 4 arrangements/);
+    expect(g.call.warnings.map((w) => w.ruleId)).toEqual(expect.arrayContaining(['pcat-combo-unphased', 'pcat-combo-naming']));
     expect(g.phenotypes.every((p) => p.phenotype === 'Indeterminate')).toBe(true);
   });
 
@@ -139,6 +142,18 @@ describe('combination and partial alleles (findCombinations)', () => {
     expect(g.phenotypes).toEqual([expect.objectContaining({ diplotype: `${A2}/Reference`, activityScore: '1.0', phenotype: 'Intermediate Metabolizer' })]);
     expect(codes(g.warnings)).toContain('DPYD_LOWEST_FUNCTION');
     expect(codes(g.warnings)).not.toContain('COMBINATION_NOT_PHENOTYPED');
+  });
+
+  it('SLCO1B1: a combination call takes the place of the rs4149056 single-position fallback (as PharmCAT, whose fallback needs an uncalled gene)', async () => {
+    // *5 (rs4149056 C) with rs185905373 T, a position no allele carrying rs4149056 C shares: no pair fits.
+    const gts = { ...at('SLCO1B1', { '*5': '0/1' }), 'chr12:21141575': '0/1' };
+    const off = gene(await run(gts, false), 'SLCO1B1');
+    expect(off.call.diplotypes.map((d) => d.name)).toEqual(['rs4149056T/rs4149056C']);
+    const on = gene(await run(gts, true), 'SLCO1B1');
+    expect(on.call.diplotypes.length).toBeGreaterThan(0);
+    expect(on.call.diplotypes.every((d) => d.combination && d.name.includes('+'))).toBe(true);
+    expect(codes(on.call.warnings)).not.toContain('SINGLE_POSITION_FALLBACK');
+    expect(on.phenotypes.every((p) => p.phenotype === 'Indeterminate')).toBe(true);
   });
 
   it('every output shows the combination name; the FHIR genotype Observation stays valid R4', async () => {
