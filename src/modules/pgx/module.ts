@@ -7,6 +7,7 @@ import type { AccessControl, AccessRequest } from '../../security/principal.ts';
 import type { ImportInput, Importer, Module, ModuleContext } from '../types.ts';
 import { callVcf } from './matcher/caller.ts';
 import type { VcfCaller } from './pipeline.ts';
+import { CYP2D6_FROM_VCF, parseBooleanOption } from './storage/import-options.ts';
 import { importPgxResult } from './storage/import-result.ts';
 import { pgxImportOperation } from './import-operation.ts';
 import { MAX_STORED_FILE_BYTES, type UploadedFile } from './storage/input-files.ts';
@@ -69,9 +70,10 @@ function pgxImporter(caller: VcfCaller): Importer {
     async run(ctx, input, options) {
       const patientId = options.patient;
       if (typeof patientId !== 'string') throw new FlauraError('PGX_BAD_PATIENT', 400, 'the pgx importer needs options.patient');
+      const cyp2d6FromVcf = parseBooleanOption(CYP2D6_FROM_VCF, options[CYP2D6_FROM_VCF], `options.${CYP2D6_FROM_VCF}`);
       const outcome = await importPgxResult(
         { store: ctx.store, ...(ctx.transaction ? { transaction: ctx.transaction } : {}), callVcf: caller },
-        { patientId, files: [{ name: input.fileName, bytes: await readAll(input) }], authorDisplay: 'importer pgx.result' },
+        { patientId, files: [{ name: input.fileName, bytes: await readAll(input) }], ...(cyp2d6FromVcf ? { cyp2d6FromVcf } : {}), authorDisplay: 'importer pgx.result' },
       );
       const notCalled = outcome.genes.filter((g) => g.diplotypes.length === 0 && g.phenotype === 'Indeterminate').map((g) => g.gene);
       return {
@@ -81,6 +83,7 @@ function pgxImporter(caller: VcfCaller): Importer {
         issues: [
           ...(outcome.status === 'unchanged' ? [{ severity: 'information' as const, message: `already stored as DiagnosticReport/${outcome.reportId}` }] : []),
           ...(notCalled.length > 0 ? [{ severity: 'warning' as const, message: `not called: ${notCalled.join(', ')}` }] : []),
+          ...outcome.warnings.map((w) => ({ severity: 'warning' as const, message: w.message })),
         ],
       };
     },
@@ -99,14 +102,19 @@ export function createPgxModule(options: { callVcf?: VcfCaller } = {}): Module {
       app.removeAllContentTypeParsers();
       app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
-      /** `POST /pgx/patients/{id}/results[?sample=S&filename=F]`: runs the engine and stores the result (201, or 200 when already stored). */
+      /**
+       * `POST /pgx/patients/{id}/results[?sample=S&filename=F&cyp2d6FromVcf=true]`: runs the engine and stores the result
+       * (201, or 200 when already stored). `cyp2d6FromVcf=true` calls CYP2D6 from the VCF too (no copy number; 400 without a VCF).
+       */
       app.post('/patients/:id/results', async (request, reply) => {
         const patientId = patientParam(request);
         await authorize(ctx, request, { action: 'create', resourceType: 'DiagnosticReport', patientId });
-        const sample = (request.query as Record<string, unknown>).sample;
+        const query = request.query as Record<string, unknown>;
+        const sample = query.sample;
+        const cyp2d6FromVcf = parseBooleanOption(CYP2D6_FROM_VCF, query[CYP2D6_FROM_VCF]);
         const outcome = await importPgxResult(
           { store: ctx.store, ...(ctx.transaction ? { transaction: ctx.transaction } : {}), callVcf: caller },
-          { patientId, files: uploadedFiles(request), ...(typeof sample === 'string' && sample ? { sample } : {}), actor: actorOf(request), authorDisplay: request.principal?.subject ?? 'anonymous' },
+          { patientId, files: uploadedFiles(request), ...(typeof sample === 'string' && sample ? { sample } : {}), ...(cyp2d6FromVcf ? { cyp2d6FromVcf } : {}), actor: actorOf(request), authorDisplay: request.principal?.subject ?? 'anonymous' },
         );
         return reply.code(outcome.status === 'created' ? 201 : 200).send(outcome);
       });

@@ -54,6 +54,21 @@ describe('flaura import pgx', () => {
     expect(texts).toContain('SLCO1B1 *5/*5');
   }, 60_000);
 
+  it('--cyp2d6-from-vcf calls CYP2D6 from the VCF and says the call has no copy number; refused without a VCF', async () => {
+    await withFlaura((f) => f.store.update({ resourceType: 'Patient', id: 'cli-2', gender: 'female' }));
+    const defs = loadAlleleDefinitions();
+    const vcf = join(dir, 'amara.vcf');
+    writeFileSync(vcf, panelVcf([...defs.genes, ...defs.optIn], { CYP2D6: ['*1', '*17'] }, { sample: 'AMARA' }));
+    const lines = await run(['import', 'pgx', '--patient', 'cli-2', '--data', join(dir, 'data'), '--cyp2d6-from-vcf', vcf]);
+    expect(lines.find((l) => l.includes('CYP2D6'))).toMatch(/CYP2D6\s+\*1\/\*17\s+Normal Metabolizer \(vcf; CYP2D6_COPY_NUMBER_NOT_ASSESSED\)/);
+    const stored = await withFlaura((f) => f.store.search('Observation', 'subject=Patient/cli-2&code=http://loinc.org|84413-4&_count=1000'));
+    const genotype = ((stored as Bundle).entry ?? []).map((e) => e.resource as Observation).find((o) => o.valueCodeableConcept?.text === 'CYP2D6 *1/*17');
+    expect(genotype?.note?.some((n) => n.text?.startsWith('CYP2D6_COPY_NUMBER_NOT_ASSESSED: '))).toBe(true);
+    const lab = join(dir, 'lab.tsv');
+    writeFileSync(lab, 'gene\tdiplotype\nCYP2D6\t*1/*2\n');
+    await expect(run(['import', 'pgx', '--patient', 'cli-2', '--data', join(dir, 'data'), '--cyp2d6-from-vcf', lab])).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/this upload has no VCF/) });
+  }, 60_000);
+
   it('exits non-zero with the reason on a bad file', async () => {
     const bad = join(dir, 'bad.vcf');
     writeFileSync(bad, '##fileformat=VCFv4.2\nchr1\t1\t.\tA\tG\t.\tPASS\t.\tGT\t0/1\n');

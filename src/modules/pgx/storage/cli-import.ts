@@ -1,4 +1,4 @@
-// `flaura import pgx --patient <id> <file> [file]`: store a VCF and/or outside-call result for a patient, through a
+// `flaura import pgx --patient <id> <file> [file] [--cyp2d6-from-vcf]`: store a VCF and/or outside-call result for a patient, through a
 // running server's API when one owns the data directory (or --url is given), otherwise into the database opened here.
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -10,6 +10,7 @@ import { readDataDirLock } from '../../../db/index.ts';
 import { FlauraError } from '../../../errors.ts';
 import type { FhirStore } from '../../../fhir/store/types.ts';
 import type { VcfCaller } from '../pipeline.ts';
+import { CYP2D6_FROM_VCF, partialVcfWarnings } from './import-options.ts';
 import { importPgxResult, type PgxImportOutcome } from './import-result.ts';
 import { MAX_STORED_FILE_BYTES, type UploadedFile } from './input-files.ts';
 
@@ -33,6 +34,7 @@ export interface PgxImportCliOptions {
 interface Flags {
   patient: string;
   sample?: string;
+  cyp2d6FromVcf?: boolean;
   data?: string;
   databaseUrl?: string;
   url?: string;
@@ -43,17 +45,20 @@ interface Flags {
 export function formatImportSummary(patientId: string, o: PgxImportOutcome): string[] {
   if (o.status === 'unchanged') return [`Already stored for Patient/${patientId}: DiagnosticReport/${o.reportId} (same content, sha256 ${o.contentHash.slice(0, 12)}…); nothing written.`];
   const called = o.genes.filter((g) => g.diplotypes.length > 0 || g.phenotype !== 'Indeterminate');
+  const partial = partialVcfWarnings();
   return [
     `Stored PGx result DiagnosticReport/${o.reportId} for Patient/${patientId}: ${o.written} resources in one transaction; ${o.superseded.length} older Observation(s) amended.`,
     `${called.length} gene(s) called, ${o.genes.length - called.length} not called:`,
-    ...called.map((g) => `  ${g.gene.padEnd(8)} ${(g.diplotypes.join(' or ') || '-').padEnd(16)} ${g.phenotype} (${g.source})`),
+    ...called.map((g) => `  ${g.gene.padEnd(8)} ${(g.diplotypes.join(' or ') || '-').padEnd(16)} ${g.phenotype} (${[g.source, ...g.warnings.filter((w) => partial.has(w))].join('; ')})`),
+    ...o.warnings.map((w) => `Note: ${w.message}`),
   ];
 }
 
 async function viaHttp(url: string, token: string | undefined, flags: Flags, files: { name: string; bytes: Buffer }[]): Promise<PgxImportOutcome> {
   const form = new FormData();
   files.forEach((f, i) => form.append(`file${i}`, new Blob([new Uint8Array(f.bytes)]), f.name));
-  const query = flags.sample ? `?sample=${encodeURIComponent(flags.sample)}` : '';
+  const params = new URLSearchParams({ ...(flags.sample ? { sample: flags.sample } : {}), ...(flags.cyp2d6FromVcf ? { [CYP2D6_FROM_VCF]: 'true' } : {}) });
+  const query = params.size > 0 ? `?${params.toString()}` : '';
   const res = await fetch(`${url.replace(/\/$/, '')}/pgx/patients/${encodeURIComponent(flags.patient)}/results${query}`, { method: 'POST', body: form, headers: token ? { authorization: `Bearer ${token}` } : {} });
   const body = (await res.json()) as PgxImportOutcome & { issue?: { diagnostics?: string }[] };
   if (!res.ok) throw new FlauraError('PGX_IMPORT_REJECTED', res.status, body.issue?.map((i) => i.diagnostics).join('; ') ?? `HTTP ${res.status}`);
@@ -71,6 +76,7 @@ export function registerPgxImportCli(program: Command, options: PgxImportCliOpti
     .argument('<files...>', 'one VCF and/or one outside-call file (TSV or FHIR JSON)')
     .requiredOption('--patient <id>', 'patient id')
     .option('--sample <id>', 'sample in a multi-sample VCF')
+    .option('--cyp2d6-from-vcf', 'also call CYP2D6 from the VCF (SNVs/indels only: copy number and the *5 deletion are not assessed, the stored call says so; needs a VCF)')
     .option('--data <dir>', 'embedded database directory (FLAURA_DATA)')
     .option('--database-url <url>', 'PostgreSQL URL (DATABASE_URL)')
     .option('--url <url>', 'a running Flaura server to import through')
@@ -121,7 +127,7 @@ export function registerPgxImportCli(program: Command, options: PgxImportCliOpti
             const uploads: UploadedFile[] = files.map((f) => ({ name: f.name, bytes: f.bytes }));
             outcome = await importPgxResult(
               { store: emr.store, transaction: emr.transaction, callVcf: options.callVcf },
-              { patientId: flags.patient, files: uploads, ...(flags.sample ? { sample: flags.sample } : {}), authorDisplay: 'operator (flaura import pgx)', onProgress },
+              { patientId: flags.patient, files: uploads, ...(flags.sample ? { sample: flags.sample } : {}), ...(flags.cyp2d6FromVcf ? { cyp2d6FromVcf: true } : {}), authorDisplay: 'operator (flaura import pgx)', onProgress },
             );
           } finally {
             bar?.stop();

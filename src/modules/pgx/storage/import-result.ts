@@ -8,14 +8,16 @@ import { join } from 'node:path';
 import type { Binary, Bundle, BundleEntry, DiagnosticReport, DocumentReference, Observation, Patient, Provenance } from '@medplum/fhirtypes';
 import { FlauraError } from '../../../errors.ts';
 import type { FhirStore, RequestActor } from '../../../fhir/store/types.ts';
+import type { PgxWarning } from '../model.ts';
 import { runPgx, type VcfCaller } from '../pipeline.ts';
 import { DEFAULT_PGX_DATA_DIR, loadPhenotypeKnowledge } from '../phenotype/knowledge.ts';
 import { INDETERMINATE } from '../phenotype/types.ts';
 import { toFhirBundle } from '../report/fhir.ts';
 import type { PgxResult } from '../report/types.ts';
 import { CODES, LOINC, PGX_ENGINE, PGX_RESULT_HASH_SYSTEM, PGX_SUPERSEDED_BY_EXTENSION, SOFTWARE_IDENTIFIER_SYSTEM } from './conventions.ts';
+import { CYP2D6_FROM_VCF, partialVcfGenes } from './import-options.ts';
 import { contentHash, safeFileName, sha256Hex, splitInputs, type UploadedFile } from './input-files.ts';
-import { observationGenes, searchAll } from './read-back.ts';
+import { hasLoinc, observationGenes, observationSource, searchAll } from './read-back.ts';
 
 /** What storing needs: the store (reads), a transaction runner (ModuleContext.transaction) and the VCF caller. */
 export interface PgxStoreDeps {
@@ -31,6 +33,8 @@ export interface PgxImportRequest {
   files: readonly UploadedFile[];
   /** Sample column of a multi-sample VCF (default the first). */
   sample?: string;
+  /** Call CYP2D6 from the VCF too (SNVs/indels only: every such call warns that copy number was not assessed). Needs a VCF. */
+  cyp2d6FromVcf?: boolean;
   /** Who imports (events, audit); also the Provenance author. */
   actor?: RequestActor;
   /** Provenance author when no FHIR reference is known, e.g. `operator (flaura import pgx)`. */
@@ -43,9 +47,12 @@ export interface PgxImportOutcome {
   status: 'created' | 'unchanged';
   reportId: string;
   contentHash: string;
-  genes: { gene: string; diplotypes: string[]; phenotype: string; source: 'vcf' | 'outside-call' }[];
+  /** Per gene the call as stored; `warnings` are the call's warning codes (e.g. CYP2D6_COPY_NUMBER_NOT_ASSESSED). */
+  genes: { gene: string; diplotypes: string[]; phenotype: string; source: 'vcf' | 'outside-call'; warnings: string[] }[];
   /** Observation ids marked `amended` because this result replaced them. */
   superseded: string[];
+  /** What the import did not do as one might expect, e.g. a stored outside call that stays current (OUTSIDE_CALL_KEPT). */
+  warnings: PgxWarning[];
   /** Resources written by the transaction. */
   written: number;
 }
@@ -84,6 +91,7 @@ async function runEngine(deps: PgxStoreDeps, request: PgxImportRequest, patient:
         ...(outsidePath ? { outsideCalls: outsidePath } : {}),
         ...(request.sample ? { sample: request.sample } : {}),
         ...(bedPath ? { assayed: bedPath } : {}),
+        ...(request.cyp2d6FromVcf ? { cyp2d6FromVcf: true } : {}),
         ...(patient.gender === 'male' || patient.gender === 'female' ? { sex: patient.gender } : {}),
         patientReference: `Patient/${request.patientId}`,
         ...(deps.dataDir ? { dataDir: deps.dataDir } : {}),
@@ -139,11 +147,14 @@ export function importPgxResult(deps: PgxStoreDeps, request: PgxImportRequest): 
 async function importNow(deps: PgxStoreDeps, request: PgxImportRequest): Promise<PgxImportOutcome> {
   if (!PATIENT_ID.test(request.patientId)) throw new FlauraError('PGX_BAD_PATIENT', 400, 'the patient id must be a FHIR id');
   if (!deps.transaction) throw new FlauraError('PGX_STORE_UNAVAILABLE', 501, 'this build gives modules no FHIR transaction runner');
-  splitInputs(request.files); // count, emptiness and size, before anything is hashed or read
+  const { vcf } = splitInputs(request.files); // count, emptiness and size, before anything is hashed or read
+  if (request.cyp2d6FromVcf && !vcf) {
+    throw new FlauraError('PGX_IMPORT_BAD_PARAMETERS', 400, `${CYP2D6_FROM_VCF} calls CYP2D6 from a VCF, and this upload has no VCF (an outside-call file carries its own CYP2D6 call); send the VCF, or leave ${CYP2D6_FROM_VCF} out`, { type: 'invalid', expression: [CYP2D6_FROM_VCF] });
+  }
   const patient = (await deps.store.read<Patient>('Patient', request.patientId)).resource;
-  const hash = contentHash(request.files);
+  const hash = contentHash(request.files, request.cyp2d6FromVcf ? { cyp2d6FromVcf: true } : {});
   const existing = await findExisting(deps.store, request.patientId, hash);
-  if (existing?.id) return { status: 'unchanged', reportId: existing.id, contentHash: hash, genes: [], superseded: [], written: 0 };
+  if (existing?.id) return { status: 'unchanged', reportId: existing.id, contentHash: hash, genes: [], superseded: [], written: 0, warnings: [] };
 
   const result = await runEngine(deps, request, patient);
   const now = (deps.now ?? (() => new Date()))().toISOString();
@@ -163,14 +174,20 @@ async function importNow(deps: PgxStoreDeps, request: PgxImportRequest): Promise
     if (attachment && binaryId) attachment.url = `Binary/${binaryId}`;
   }
 
-  // Older final calls of the genes this result calls are replaced (status `amended`, pointing at the new report).
+  // Older final calls of the genes this result calls are replaced (status `amended`, pointing at the new report), except
+  // that a partial VCF call (CYP2D6 without copy number) does not replace a stored outside call of its gene: that call,
+  // and the guidance derived from it, stay current (the summary prefers them too).
   const genes = calledGenes(result);
   const older = await searchAll<Observation>(deps.store, 'Observation', {
     subject: `Patient/${request.patientId}`,
     status: 'final',
     code: [CODES.genotype, CODES.phenotype, CODES.implication].map((c) => `${LOINC}|${c}`).join(','),
   });
-  const superseded = older.filter((s) => observationGenes(s.resource).some((g) => genes.has(g)));
+  const kept = keptOutsideCalls(result, older.map((o) => o.resource), genes, partialVcfGenes(deps.dataDir));
+  const superseded = older.filter((s) => {
+    const about = observationGenes(s.resource);
+    return about.some((g) => genes.has(g) && !kept.has(g)) && !about.some((g) => kept.has(g));
+  });
   const supersedeEntries: BundleEntry[] = superseded.map(({ resource, versionId }) => ({
     resource: {
       ...resource,
@@ -187,7 +204,7 @@ async function importNow(deps: PgxStoreDeps, request: PgxImportRequest): Promise
     resourceType: 'Provenance',
     target: [...created.map((e) => e.fullUrl!), ...[...binaries.entries, ...supersedeEntries].map((e) => `${e.resource!.resourceType}/${e.resource!.id!}`)].map((reference) => ({ reference })),
     recorded: now,
-    activity: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation', code: 'CREATE', display: 'create' }], text: 'Pharmacogenomic result import' },
+    activity: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation', code: 'CREATE', display: 'create' }], text: `Pharmacogenomic result import${request.cyp2d6FromVcf ? ' (CYP2D6 called from the VCF on request: SNVs/indels only, copy number not assessed)' : ''}` },
     agent: [
       { type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'author', display: 'Author' }] }, who: author },
       {
@@ -218,8 +235,18 @@ async function importNow(deps: PgxStoreDeps, request: PgxImportRequest): Promise
     status: reportResponse?.status?.startsWith('200') ? 'unchanged' : 'created',
     reportId: idFromLocation(reportResponse?.location),
     contentHash: hash,
-    genes: result.genes.map((g) => ({ gene: g.gene, diplotypes: g.call.diplotypes.map((d) => d.name), phenotype: [...new Set(g.phenotypes.map((p) => p.phenotype))].join(' or '), source: g.call.source })),
+    genes: result.genes.map((g) => ({ gene: g.gene, diplotypes: g.call.diplotypes.map((d) => d.name), phenotype: [...new Set(g.phenotypes.map((p) => p.phenotype))].join(' or '), source: g.call.source, warnings: g.call.warnings.map((w) => w.code) })),
     superseded: superseded.map((s) => s.resource.id!),
     written: transaction.entry!.length,
+    warnings: [...kept].map((gene) => ({ code: 'OUTSIDE_CALL_KEPT', message: `${gene}: the call from this VCF is stored, but the patient's stored outside call of ${gene} (a laboratory call, which can include copy number) stays the current one.` })),
   };
+}
+
+/**
+ * Genes whose new call is a partial VCF call (opt-in gene, called from the VCF) while the patient has a final outside
+ * call of that gene stored: the outside call stays current.
+ */
+function keptOutsideCalls(result: PgxResult, older: readonly Observation[], called: ReadonlySet<string>, partial: ReadonlySet<string>): Set<string> {
+  const fromVcf = result.genes.filter((g) => g.call.source === 'vcf' && partial.has(g.gene) && called.has(g.gene)).map((g) => g.gene);
+  return new Set(fromVcf.filter((gene) => older.some((o) => observationSource(o) === 'outside-call' && !hasLoinc(o, CODES.implication) && observationGenes(o).includes(gene))));
 }

@@ -29,9 +29,15 @@ export function sha256Hex(bytes: Buffer | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** The idempotency key of an import: SHA-256 over the sorted per-file hashes (one file: its own hash's hash). */
-export function contentHash(files: readonly UploadedFile[]): string {
-  return sha256Hex(files.map((f) => sha256Hex(f.bytes)).sort().join('\n'));
+/**
+ * The idempotency key of an import: SHA-256 over the sorted per-file hashes (one file: its own hash's hash). Options
+ * that change the result are part of it (the same VCF with `cyp2d6FromVcf` is a different result, stored anew);
+ * without options the key is the files' alone, as before options existed.
+ */
+export function contentHash(files: readonly UploadedFile[], options: { cyp2d6FromVcf?: boolean } = {}): string {
+  const lines = files.map((f) => sha256Hex(f.bytes)).sort();
+  if (options.cyp2d6FromVcf) lines.push('option:cyp2d6FromVcf');
+  return sha256Hex(lines.join('\n'));
 }
 
 /** A file name safe to write in a temporary folder, keeping the extension the pipeline reads (.vcf.gz, .json, .tsv). */

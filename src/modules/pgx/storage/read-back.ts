@@ -1,6 +1,7 @@
 // Reading stored PGx resources back: paged search, and which genes an Observation of report/fhir.ts is about.
 import type { Bundle, Observation, Resource } from '@medplum/fhirtypes';
 import type { FhirStore } from '../../../fhir/store/types.ts';
+import { FLAURA_PGX_CODES } from '../report/fhir.ts';
 import { CODES, LOINC } from './conventions.ts';
 
 /** Every match of a search, following `next` links; with each resource's current version id. */
@@ -39,4 +40,10 @@ export function observationGenes(obs: Observation): string[] {
   }
   const gene = geneOf(obs);
   return gene ? [gene] : [];
+}
+
+/** Where a genotype/phenotype Observation's call came from (Observation.method, written by report/fhir.ts). */
+export function observationSource(obs: Observation): 'vcf' | 'outside-call' | 'unknown' {
+  const code = obs.method?.coding?.find((c) => c.system === FLAURA_PGX_CODES)?.code;
+  return code === 'vcf' || code === 'outside-call' ? code : 'unknown';
 }

@@ -4,7 +4,8 @@ import type { DiagnosticReport, Observation } from '@medplum/fhirtypes';
 import type { FhirStore } from '../../../fhir/store/types.ts';
 import { FLAURA_PGX_CODES, PGX_DATA_VERSION_EXTENSION } from '../report/fhir.ts';
 import { CODES, LOINC, PGX_RESULT_HASH_SYSTEM } from './conventions.ts';
-import { geneOf, hasLoinc, searchAll } from './read-back.ts';
+import { partialVcfGenes } from './import-options.ts';
+import { geneOf, hasLoinc, observationSource, searchAll } from './read-back.ts';
 
 export interface PgxSummaryGene {
   gene: string;
@@ -16,6 +17,8 @@ export interface PgxSummaryGene {
   /** Keys the recommendations are looked up with (phenotype, activity score or allele status). */
   lookupKeys: string[];
   source: 'vcf' | 'outside-call' | 'unknown';
+  /** The call's warnings as stored with its genotype (e.g. CYP2D6_COPY_NUMBER_NOT_ASSESSED for CYP2D6 called from a VCF). */
+  warnings: { code: string; message: string }[];
   /** When the result was issued. */
   date: string;
   reportId: string;
@@ -57,9 +60,10 @@ function loincComponents(obs: Observation, code: string): NonNullable<Observatio
   return (obs.component ?? []).filter((c) => (c.code.coding ?? []).some((x) => x.system === LOINC && x.code === code));
 }
 
-function sourceOf(obs: Observation): PgxSummaryGene['source'] {
-  const code = obs.method?.coding?.find((c) => c.system === FLAURA_PGX_CODES)?.code;
-  return code === 'vcf' || code === 'outside-call' ? code : 'unknown';
+/** A genotype note written from a call warning (`CODE: message`, report/fhir.ts); other notes (ties) are not warnings. */
+function noteWarning(text: string | undefined): { code: string; message: string } | undefined {
+  const m = /^([A-Z][A-Z0-9_]+): ([\s\S]+)$/.exec(text ?? '');
+  return m ? { code: m[1]!, message: m[2]! } : undefined;
 }
 
 function dataVersionOf(report: DiagnosticReport | undefined): Record<string, string> {
@@ -100,16 +104,20 @@ export async function readPgxSummary(store: FhirStore, patientId: string, option
   const report = (obs: Observation) => reportOf.get(`Observation/${obs.id}`);
 
   // Genes: the newest report with a usable phenotype wins; an Indeterminate call only shows when nothing else exists.
+  // A partial VCF call (CYP2D6 from a VCF: no copy number) yields to any other usable call of the gene, however old.
   const phenotypes = observations.filter((o) => hasLoinc(o, CODES.phenotype)).sort(byIssuedDesc);
   const genes = new Map<string, PgxSummaryGene>();
   const usable = (o: Observation) => o.valueCodeableConcept?.text !== 'Indeterminate';
-  for (const o of [...phenotypes.filter(usable), ...phenotypes.filter((x) => !usable(x))]) {
+  const partialGenes = partialVcfGenes();
+  const partial = (o: Observation) => observationSource(o) === 'vcf' && partialGenes.has(geneOf(o) ?? '');
+  const ranked = [...phenotypes.filter((x) => usable(x) && !partial(x)), ...phenotypes.filter((x) => usable(x) && partial(x)), ...phenotypes.filter((x) => !usable(x))];
+  for (const o of ranked) {
     const gene = geneOf(o);
     if (!gene) continue;
     const r = report(o);
     const known = genes.get(gene);
     if (known && known.reportId !== (r?.id ?? '')) continue;
-    const entry = known ?? { gene, diplotypes: [], phenotype: '', activityScore: null, lookupKeys: [], source: sourceOf(o), date: o.issued ?? '', reportId: r?.id ?? '', dataVersion: dataVersionOf(r), observationIds: [] };
+    const entry = known ?? { gene, diplotypes: [], phenotype: '', activityScore: null, lookupKeys: [], source: observationSource(o), warnings: [], date: o.issued ?? '', reportId: r?.id ?? '', dataVersion: dataVersionOf(r), observationIds: [] };
     const phenotype = o.valueCodeableConcept?.text ?? '';
     const listed = entry.phenotype ? entry.phenotype.split(' or ') : [];
     if (!listed.includes(phenotype)) entry.phenotype = [...listed, phenotype].join(' or ');
@@ -126,6 +134,7 @@ export async function readPgxSummary(store: FhirStore, patientId: string, option
     if (!gene || !entry || entry.reportId !== (report(o)?.id ?? '')) continue;
     entry.diplotypes.push(withoutGene(o.valueCodeableConcept?.text, gene));
     entry.observationIds.push(o.id ?? '');
+    for (const w of (o.note ?? []).map((n) => noteWarning(n.text))) if (w && !entry.warnings.some((x) => x.code === w.code)) entry.warnings.push(w);
   }
   // Genotype Observations are written in score order; keep that order (their ids are not ordered).
   for (const g of genes.values()) {
@@ -136,12 +145,20 @@ export async function readPgxSummary(store: FhirStore, patientId: string, option
     g.diplotypes.sort((a, b) => pos(a) - pos(b));
   }
 
+  // Guidance is current only when it was derived from the current call of each of its genes: a report whose usable call
+  // of a gene is not the one shown (a partial VCF call next to an outside call) does not give guidance by that gene.
+  const displaced = new Set(phenotypes.filter(usable).flatMap((o) => {
+    const gene = geneOf(o);
+    const id = report(o)?.id ?? '';
+    return gene && genes.get(gene)?.reportId !== id ? [`${id}\u0000${gene}`] : [];
+  }));
   const drugs = new Map<string, PgxSummaryDrug>();
   for (const o of observations.filter((x) => hasLoinc(x, CODES.implication)).sort(byIssuedDesc)) {
     const drug = loincComponents(o, CODES.medicationAssessed)[0]?.valueCodeableConcept?.text;
     if (!drug) continue;
     const r = report(o);
     const lookupKey = Object.fromEntries(loincComponents(o, CODES.phenotype).flatMap((c) => (c.code.text ? [[c.code.text, withoutGene(c.valueCodeableConcept?.text, c.code.text)]] : [])));
+    if (Object.keys(lookupKey).some((gene) => displaced.has(`${r?.id ?? ''}\u0000${gene}`))) continue;
     const source = flauraComponent(o, 'recommendation-source') ?? '';
     const evidence = loincComponents(o, CODES.evidence)[0]?.valueCodeableConcept?.text;
     const notes = (o.note ?? []).map((n) => n.text);
