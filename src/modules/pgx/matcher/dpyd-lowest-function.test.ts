@@ -24,10 +24,10 @@ function keysOf(name: string): string[] {
   return a.defining.map(([i]) => `${dpyd.positions[i]!.chromosome}:${dpyd.positions[i]!.position}`);
 }
 
-/** A panel VCF, reference everywhere, with the given GT at the positions of the named DPYD alleles. */
-async function run(gts: Array<[string, string]>) {
+/** A panel VCF, reference everywhere, with the given GT at the positions of the named DPYD alleles (`drop`: left out). */
+async function run(gts: Array<[string, string]>, drop: string[] = []) {
   const set = new Map(gts.flatMap(([allele, gt]) => keysOf(allele).map((k) => [k, gt] as const)));
-  const lines = panelVcf(defs, {}).trimEnd().split('\n').map((line) => {
+  const lines = panelVcf(defs, {}).trimEnd().split('\n').filter((line) => !drop.includes(line.split('\t').slice(0, 2).join(':'))).map((line) => {
     const f = line.split('\t');
     const gt = set.get(`${f[0]}:${f[1]}`);
     return gt && !line.startsWith('#') ? [...f.slice(0, 9), gt].join('\t') : line;
@@ -59,6 +59,19 @@ describe('DPYD lowest-function alleles', () => {
     const { g } = await run([[HAPB3, '0/1']]);
     expect(g.call.haplotypes).toEqual([HAPB3]);
     expect(g.phenotypes[0]).toMatchObject({ activityScore: '1.5', phenotype: 'Intermediate Metabolizer' });
+  });
+
+  it('intronic HapB3 SNP heterozygous with the exonic one not genotyped: one decreased-function variant, 0.5 + 1 = 1.5, not counted twice', async () => {
+    const exonic = keysOf(HAPB3).find((k) => !keysOf('c.1129-5923C>G').includes(k))!;
+    // Without the exonic position, HapB3 and the intron-only allele rest on the same evidence.
+    const { g } = await run([['c.1129-5923C>G', '0/1']], [exonic]);
+    expect(g.call.missingPositions.some((m) => m.startsWith(exonic))).toBe(true);
+    expect(g.call.haplotypes).toEqual(['c.1129-5923C>G']);
+    expect(g.phenotypes[0]).toMatchObject({ activityScore: '1.5', phenotype: 'Intermediate Metabolizer' });
+    // With the exonic position genotyped reference: the same.
+    const { g: withExon } = await run([['c.1129-5923C>G', '0/1']]);
+    expect(withExon.call.haplotypes).toEqual(['c.1129-5923C>G']);
+    expect(withExon.phenotypes[0]).toMatchObject({ activityScore: '1.5' });
   });
 
   it('unphased homozygous c.2846A>T: reported twice and scored 0.5 + 0.5 = 1.0', async () => {

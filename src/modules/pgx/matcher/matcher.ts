@@ -255,7 +255,11 @@ function allelesFound(candidates: Candidate[], called: number[], observed: Array
   });
   const found = candidates.filter((c) => !c.allele.reference && c.score > 0 && carried(c, false));
   // An allele whose variants all belong to a larger allele found too (DPYD c.1129-5923C>G inside HapB3) is that allele.
-  const inside = (c: Candidate, d: Candidate) => d.score > c.score && called.every((i) => !c.allele.defines[i] || (d.allele.defines[i] && d.allele.bases[i] === c.allele.bases[i]));
+  // With the same evidence (HapB3's exonic position not genotyped), the allele whose whole definition was seen stands:
+  // counting both would score one variant twice.
+  const definedCount = (c: Candidate) => c.allele.defines.filter(Boolean).length;
+  const covers = (d: Candidate, c: Candidate) => called.every((i) => !c.allele.defines[i] || (d.allele.defines[i] && d.allele.bases[i] === c.allele.bases[i]));
+  const inside = (c: Candidate, d: Candidate) => covers(d, c) && (d.score > c.score || (d.score === c.score && covers(c, d) && definedCount(c) > definedCount(d)));
   return found
     .filter((c) => !found.some((d) => d !== c && inside(c, d)))
     .flatMap((c) => (strand === undefined && carried(c, true) ? [c.allele.name, c.allele.name] : [c.allele.name]));
