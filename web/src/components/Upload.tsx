@@ -1,8 +1,9 @@
 // A file upload with a progress bar and the server's summary or error; the caller names the endpoint.
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { upload } from '../api/http.ts';
 
-export function UploadForm({ label, hint, accept, endpoint, contentType, describe }: { label: string; hint: string; accept: string; endpoint: (file: File) => string | undefined; contentType: (file: File) => string; describe: (result: unknown) => string }) {
+/** `options`: extra fields of this upload (e.g. a checkbox the endpoint reads), shown above the button. */
+export function UploadForm({ label, hint, accept, endpoint, contentType, describe, options }: { label: string; hint: string; accept: string; endpoint: (file: File) => string | undefined; contentType: (file: File) => string; describe: (result: unknown) => string; options?: ReactNode }) {
   const id = useId();
   const [file, setFile] = useState<File>();
   const [progress, setProgress] = useState<number>();
@@ -30,6 +31,7 @@ export function UploadForm({ label, hint, accept, endpoint, contentType, describ
       <p id={`${id}-hint`} className="muted small">
         {hint}
       </p>
+      {options}
       {progress !== undefined && (
         <div className="progress-wrap">
           <progress max={1} value={progress} aria-label="Upload progress" />
@@ -56,10 +58,13 @@ export function describeImport(result: unknown): string {
   const parts = ['inserted', 'created', 'duplicates', 'updated', 'rejected', 'skipped'].filter((k) => typeof r[k] === 'number').map((k) => `${r[k]} ${k}`);
   if (parts.length) return `Imported: ${parts.join(', ')}.`;
   if (Array.isArray(r.genes)) {
-    const genes = r.genes as { gene?: string; phenotype?: string }[];
+    const genes = r.genes as { gene?: string; phenotype?: string; warnings?: string[] }[];
     const notable = genes.filter((g) => g.phenotype && !/^normal|^negative|indeterminate|uncertain/i.test(g.phenotype)).map((g) => `${g.gene} ${g.phenotype}`);
     const what = r.status === 'unchanged' ? 'This result was already on record; nothing changed.' : `Stored results for ${genes.length} genes (DiagnosticReport/${String(r.reportId ?? '')}).`;
-    return notable.length ? `${what} Needs attention: ${notable.join(', ')}.` : what;
+    // A call from the VCF without copy number (CYP2D6 opt-in), and a lab call that stays current, are said in words.
+    const noCopyNumber = genes.filter((g) => g.warnings?.some((w) => w.endsWith('_COPY_NUMBER_NOT_ASSESSED'))).map((g) => `${g.gene} was called from the VCF without copy number; confirm it before acting on it.`);
+    const kept = Array.isArray(r.warnings) ? (r.warnings as { message?: string }[]).flatMap((w) => (w.message ? [w.message] : [])) : [];
+    return [notable.length ? `${what} Needs attention: ${notable.join(', ')}.` : what, ...noCopyNumber, ...kept].join(' ');
   }
   return 'The file was accepted.';
 }

@@ -14,6 +14,7 @@ function wearableType(f: File): string {
 export default function ImportPage() {
   useTitle('Import');
   const [patient, setPatient] = useState('');
+  const [cyp2d6, setCyp2d6] = useState(false);
   const id = patient.trim().replace(/^Patient\//, '');
   return (
     <section className="page">
@@ -29,9 +30,20 @@ export default function ImportPage() {
             label="VCF or lab PGx result"
             hint="GRCh38 VCF (.vcf or .vcf.gz) or a lab's result file. Stored encrypted; genotypes are called on the server."
             accept=".vcf,.gz,.json,.txt,.tsv"
-            endpoint={(f) => (id ? `/pgx/patients/${encodeURIComponent(id)}/results?filename=${encodeURIComponent(f.name)}` : undefined)}
+            endpoint={(f) => (id ? `/pgx/patients/${encodeURIComponent(id)}/results?filename=${encodeURIComponent(f.name)}${cyp2d6 ? '&cyp2d6FromVcf=true' : ''}` : undefined)}
             contentType={(f) => (f.name.endsWith('.gz') ? 'application/gzip' : f.name.endsWith('.json') ? 'application/json' : 'text/plain')}
             describe={describeImport}
+            options={
+              <>
+                <p className="check">
+                  <input id="import-cyp2d6" type="checkbox" checked={cyp2d6} onChange={(e) => setCyp2d6(e.target.checked)} aria-describedby="import-cyp2d6-hint" />
+                  <label htmlFor="import-cyp2d6">Call CYP2D6 from the VCF (no copy number)</label>
+                </p>
+                <p id="import-cyp2d6-hint" className="muted small">
+                  For a VCF only. CYP2D6 is read from its SNVs and indels; gene deletions (*5) and extra copies are not seen, so the result is marked for confirmation. A lab's CYP2D6 result on record stays the one used.
+                </p>
+              </>
+            }
           />
         </section>
         <section className="card" aria-labelledby="imp-wear">
