@@ -1,7 +1,7 @@
 // The clinician's import dialog: what it says after a PGx upload with the CYP2D6-from-VCF opt-in (the server's outcome,
 // src/modules/pgx/storage/import-result.ts PgxImportOutcome).
 import { describe, expect, it } from 'vitest';
-import { describeImport } from '../../web/src/components/Upload.tsx';
+import { describeImport } from '../../web/src/logic/importSummary.ts';
 
 const outcome = {
   status: 'created',
