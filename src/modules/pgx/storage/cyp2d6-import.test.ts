@@ -103,6 +103,8 @@ describe('POST /pgx/patients/{id}/results?cyp2d6FromVcf=true', () => {
     expect(gene).toMatchObject({ diplotypes: ['*17/*29'], phenotype: 'Intermediate Metabolizer', activityScore: '1.0', source: 'vcf', reportId: stored.reportId });
     expect(gene?.warnings.map((w) => w.code)).toContain(COPY_NUMBER);
     expect(gene?.warnings.find((w) => w.code === COPY_NUMBER)?.message).toMatch(/confirm with a copy-number test/);
+    // The plain-language note the patient explanation gives, for the portal to show with the result.
+    expect(gene?.warnings.find((w) => w.code === COPY_NUMBER)?.patientText).toMatch(/did not count how many copies of this gene you have/);
     expect(s.genes.find((g) => g.gene === 'CYP2C19')?.warnings.map((w) => w.code)).not.toContain(COPY_NUMBER);
     const codeine = s.drugs.find((d) => d.drug === 'codeine');
     expect(codeine?.guidance.find((g) => g.source === 'CPIC')?.lookupKey).toEqual({ CYP2D6: '1.0' });

@@ -3,6 +3,7 @@
 import type { DiagnosticReport, Observation } from '@medplum/fhirtypes';
 import type { FhirStore } from '../../../fhir/store/types.ts';
 import { FLAURA_PGX_CODES, PGX_DATA_VERSION_EXTENSION } from '../report/fhir.ts';
+import { loadPatientTemplates } from '../report/load-templates.ts';
 import { CODES, LOINC, PGX_RESULT_HASH_SYSTEM } from './conventions.ts';
 import { partialVcfGenes } from './import-options.ts';
 import { geneOf, hasLoinc, observationSource, searchAll } from './read-back.ts';
@@ -17,8 +18,11 @@ export interface PgxSummaryGene {
   /** Keys the recommendations are looked up with (phenotype, activity score or allele status). */
   lookupKeys: string[];
   source: 'vcf' | 'outside-call' | 'unknown';
-  /** The call's warnings as stored with its genotype (e.g. CYP2D6_COPY_NUMBER_NOT_ASSESSED for CYP2D6 called from a VCF). */
-  warnings: { code: string; message: string }[];
+  /**
+   * The call's warnings as stored with its genotype (e.g. CYP2D6_COPY_NUMBER_NOT_ASSESSED for CYP2D6 called from a VCF);
+   * `patientText` is the plain-language note the patient explanation adds for that warning (data/pgx/phenotypes).
+   */
+  warnings: { code: string; message: string; patientText?: string }[];
   /** When the result was issued. */
   date: string;
   reportId: string;
@@ -61,9 +65,11 @@ function loincComponents(obs: Observation, code: string): NonNullable<Observatio
 }
 
 /** A genotype note written from a call warning (`CODE: message`, report/fhir.ts); other notes (ties) are not warnings. */
-function noteWarning(text: string | undefined): { code: string; message: string } | undefined {
+function noteWarning(text: string | undefined): PgxSummaryGene['warnings'][number] | undefined {
   const m = /^([A-Z][A-Z0-9_]+): ([\s\S]+)$/.exec(text ?? '');
-  return m ? { code: m[1]!, message: m[2]! } : undefined;
+  if (!m) return undefined;
+  const patientText = loadPatientTemplates().callWarnings?.[m[1]!];
+  return { code: m[1]!, message: m[2]!, ...(patientText ? { patientText } : {}) };
 }
 
 function dataVersionOf(report: DiagnosticReport | undefined): Record<string, string> {
