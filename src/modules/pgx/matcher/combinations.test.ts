@@ -13,7 +13,7 @@ import { panelVcf } from '../synthetic/allele-vcf.ts';
 import { fhirShapeProblems } from '../test-support/fhir-shape.ts';
 import { callVcf } from './caller.ts';
 import { loadAlleleDefinitions } from './definitions.ts';
-import { MAX_COMBINATION_UNITS } from './combinations.ts';
+import { MAX_COMBINATION_TIES, MAX_COMBINATION_UNITS } from './combinations.ts';
 
 const { genes: defs } = loadAlleleDefinitions();
 const dir = mkdtempSync(join(tmpdir(), 'pgx-combo-'));
@@ -44,6 +44,19 @@ async function run(gts: Record<string, string>, findCombinations: boolean) {
 /** GTs putting each named allele's variants at the given GT. */
 function at(gene: string, alleles: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(alleles).flatMap(([name, gt]) => keysOf(gene, name).map((k) => [k, gt])));
+}
+
+/** GTs making `count` CYP2C9 alleles that each define one SNV (at different positions) heterozygous, unphased. */
+function singlesHeterozygous(count: number): Record<string, string> {
+  const singles = def('CYP2C9').alleles.filter((a) => !a.reference && a.defining.length === 1 && /^[ACGT]$/.test(a.defining[0]![1]));
+  const chosen = singles.filter((a, i, all) => all.findIndex((b) => b.defining[0]![0] === a.defining[0]![0]) === i).slice(0, count);
+  expect(chosen).toHaveLength(count);
+  const gts: Record<string, string> = {};
+  for (const a of chosen) {
+    const p = def('CYP2C9').positions[a.defining[0]![0]]!;
+    gts[`${p.chromosome}:${p.position}`] = `0/${[p.ref, ...p.alts].indexOf(a.defining[0]![1])}`;
+  }
+  return gts;
 }
 
 const gene = (r: Awaited<ReturnType<typeof run>>, g: string) => r.genes.find((x) => x.gene === g)!;
@@ -119,15 +132,18 @@ describe('combination and partial alleles (findCombinations)', () => {
     expect(g.call.diplotypes.map((d) => d.name).sort()).toEqual(['[*1 + g.94942234G>T]/*3', '[*3 + g.94942234G>T]/*1']);
   });
 
+  it(`unphased, every arrangement equally good and more than ${MAX_COMBINATION_TIES} diplotypes: none reported (COMBINATION_TOO_AMBIGUOUS)`, async () => {
+    // k single-position alleles heterozygous: 2^(k-1) arrangements, each k alleles and no leftover, so all tie.
+    const k = Math.log2(MAX_COMBINATION_TIES) + 2;
+    const g = gene(await run(singlesHeterozygous(k), true), 'CYP2C9');
+    expect(g.call.diplotypes).toEqual([]);
+    expect(g.call.warnings.find((w) => w.code === 'COMBINATION_TOO_AMBIGUOUS')?.message).toMatch(/more than 32 combination\/partial diplotypes/);
+    const fewer = gene(await run(singlesHeterozygous(k - 1), true), 'CYP2C9');
+    expect(fewer.call.diplotypes).toHaveLength(MAX_COMBINATION_TIES);
+  });
+
   it(`unphased with more than ${MAX_COMBINATION_UNITS} heterozygous positions: the search gives up with a warning, the gene stays uncalled`, async () => {
-    const singles = def('CYP2C9').alleles.filter((a) => !a.reference && a.defining.length === 1 && /^[ACGT]$/.test(a.defining[0]![1]));
-    const chosen = singles.filter((a, i, all) => all.findIndex((b) => b.defining[0]![0] === a.defining[0]![0]) === i).slice(0, MAX_COMBINATION_UNITS + 1);
-    expect(chosen).toHaveLength(MAX_COMBINATION_UNITS + 1);
-    const gts: Record<string, string> = {};
-    for (const a of chosen) {
-      const p = def('CYP2C9').positions[a.defining[0]![0]]!;
-      gts[`${p.chromosome}:${p.position}`] = `0/${[p.ref, ...p.alts].indexOf(a.defining[0]![1])}`;
-    }
+    const gts = singlesHeterozygous(MAX_COMBINATION_UNITS + 1);
     const g = gene(await run(gts, true), 'CYP2C9');
     expect(g.call.diplotypes).toEqual([]);
     expect(g.call.warnings.find((w) => w.code === 'COMBINATION_SEARCH_LIMIT')?.message).toMatch(/14 heterozygous positions/);

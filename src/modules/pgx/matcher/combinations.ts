@@ -7,8 +7,10 @@ import type { PreparedAllele, PreparedGene } from './prepare.ts';
 
 /** Unphased data: at most 2^12 arrangements of the heterozygous positions (13 independent units) are tried. */
 export const MAX_COMBINATION_UNITS = 13;
-/** Search nodes per strand before the decomposition gives up (a strand with many variants and overlapping alleles). */
-const MAX_NODES = 200_000;
+/** More tied diplotypes than this are not a call: the gene is left uncalled with a warning rather than listing them all. */
+export const MAX_COMBINATION_TIES = 32;
+/** Search steps per gene call (all strands together) before the decomposition gives up, so the time stays bounded. */
+const MAX_NODES = 1_000_000;
 
 /** One way to explain a strand: its name, the parts and how well they explain it. */
 interface StrandOption {
@@ -43,12 +45,14 @@ export interface CombinationResult {
   warnings: PgxWarning[];
 }
 
+const collator = new Intl.Collator('en', { numeric: true });
+
 const byStarNumber = (a: string, b: string): number => {
   const star = /\*(\d+)(.*)$/;
   const ma = star.exec(a);
   const mb = star.exec(b);
-  if (ma && mb) return Number(ma[1]) - Number(mb[1]) || (ma[2] ?? '').localeCompare(mb[2] ?? '');
-  return a.localeCompare(b, 'en', { numeric: true });
+  if (ma && mb) return Number(ma[1]) - Number(mb[1]) || collator.compare(ma[2] ?? '', mb[2] ?? '');
+  return collator.compare(a, b);
 };
 
 /** Quality order: more variants explained by defined alleles, then fewer alleles; equal ones are ties (all kept). */
@@ -60,16 +64,30 @@ function better(a: Quality, b: Quality): number {
 /** Per gene and set of genotyped positions: the decomposition of any strand, memoized by its bases. */
 class StrandExplainer {
   private readonly reference: PreparedAllele | undefined;
+  /** Per allele, the genotyped positions (indices into `called`) it defines: most alleles define one or two. */
+  private readonly defined: Array<{ allele: PreparedAllele; ks: number[] }>;
+  /** Genotyped positions where the reference allele's base is not the VCF REF (CYP2D6 IUPAC R/S): checked one by one. */
+  private readonly refDiffers: number[];
+  /** Heterozygous positions (the only ones that differ between strands and arrangements) and the homozygous variants. */
+  private readonly het: number[];
+  private readonly homVariants: number[];
   private readonly memo = new Map<string, StrandOption[] | null>();
+  private nodes = 0;
   gaveUp = false;
 
   constructor(private readonly input: CombinationInput) {
     this.reference = input.alleles.find((a) => a.reference);
+    this.defined = input.alleles.map((allele) => ({ allele, ks: input.called.flatMap((i, k) => (allele.defines[i] ? [k] : [])) }));
+    this.refDiffers = input.called.flatMap((i, k) => ((this.reference?.bases[i] ?? input.gene.refs[i]) !== input.gene.refs[i] ? [k] : []));
+    this.het = input.called.flatMap((_, k) => (input.observed[k]?.[0] !== input.observed[k]?.[1] ? [k] : []));
+    const hom = input.called.flatMap((_, k) => (input.observed[k]?.[0] === input.observed[k]?.[1] ? [k] : []));
+    this.homVariants = hom.filter((k) => this.differs(k, input.observed[k]?.[0] ?? ''));
   }
 
   /** The strand's best explanations (ties all returned), or null when the search was too large. */
   explain(strand: readonly string[]): StrandOption[] | null {
-    const key = strand.join('\u0000');
+    // Homozygous positions are the same on every strand: the heterozygous bases identify it.
+    const key = this.het.map((k) => strand[k] ?? '').join('\u0000');
     let hit = this.memo.get(key);
     if (hit === undefined) {
       hit = this.search(strand);
@@ -78,36 +96,44 @@ class StrandExplainer {
     return hit;
   }
 
-  private refBase(k: number): string {
+  /**
+   * Genotyped positions where the strand differs from the reference allele (its base may be an IUPAC code: CYP2D6 *1
+   * has R and S where GRCh38 carries one of the two bases).
+   */
+  variants(strand: readonly string[]): number[] {
+    const het = this.het.filter((k) => this.differs(k, strand[k] ?? ''));
+    return het.length === 0 ? this.homVariants : [...this.homVariants, ...het].sort((a, b) => a - b);
+  }
+
+  private differs(k: number, base: string): boolean {
     const i = this.input.called[k] ?? -1;
-    return this.reference?.bases[i] ?? this.input.gene.refs[i] ?? '';
+    return !baseMatches(this.reference?.bases[i] ?? this.input.gene.refs[i] ?? '', base);
   }
 
   private search(strand: readonly string[]): StrandOption[] | null {
-    const { called, alleles } = this.input;
+    const { called } = this.input;
     const fitsAt = (a: PreparedAllele, k: number) => baseMatches(a.bases[called[k] ?? -1] ?? '', strand[k] ?? '');
-    // A defined allele that fits the whole strand is the normal answer (top score, ties kept).
-    const exact = alleles.filter((a) => called.every((_, k) => fitsAt(a, k)));
+    const variants = this.variants(strand);
+    // A position an allele leaves undefined expects the reference base, so an allele fits the whole strand when it fits
+    // where it is defined and every variant lies there. Such an allele is the normal answer (top score, ties kept).
+    const exact = this.defined.filter(({ allele, ks }) => ks.every((k) => fitsAt(allele, k)) && variants.every((k) => allele.defines[called[k] ?? -1]) && this.refDiffers.every((k) => fitsAt(allele, k)));
     if (exact.length > 0) {
-      const score = (a: PreparedAllele) => called.reduce((n, i) => n + (a.defines[i] ? 1 : 0), 0);
-      const top = Math.max(...exact.map(score));
-      return exact.filter((a) => score(a) === top).map((a) => ({ name: a.name, explained: Number.NaN, parts: a.reference ? 0 : 1, score: top, combination: false }));
+      const top = Math.max(...exact.map((e) => e.ks.length));
+      return exact.filter((e) => e.ks.length === top).map((e) => ({ name: e.allele.name, explained: Number.NaN, parts: e.allele.reference ? 0 : 1, score: top, combination: false }));
     }
-    const variants = called.flatMap((_, k) => ((strand[k] ?? '') !== this.refBase(k) ? [k] : []));
     // Parts: non-reference alleles whose every genotyped defined position fits this strand and that explain a variant.
-    const parts = alleles
-      .filter((a) => !a.reference && called.every((i, k) => !a.defines[i] || fitsAt(a, k)))
-      .map((a) => ({ allele: a, covers: variants.filter((k) => a.defines[called[k] ?? -1]), score: called.reduce((n, i) => n + (a.defines[i] ? 1 : 0), 0) }))
+    const parts = this.defined
+      .filter(({ allele, ks }) => !allele.reference && ks.every((k) => fitsAt(allele, k)))
+      .map(({ allele, ks }) => ({ allele, covers: variants.filter((k) => allele.defines[called[k] ?? -1]), score: ks.length }))
       .filter((p) => p.covers.length > 0);
     const best: Array<{ chosen: typeof parts; leftovers: number[] }> = [];
     let bestQ: Quality = { explained: -1, parts: Number.POSITIVE_INFINITY };
-    let nodes = 0;
     const used = new Set<number>();
     const chosen: typeof parts = [];
     const leftovers: number[] = [];
     // Depth-first over the variant positions in order: the first open one is explained by a part covering it, or left over.
     const visit = (from: number): boolean => {
-      if (++nodes > MAX_NODES) return false;
+      if (++this.nodes > MAX_NODES) return false;
       let j = from;
       while (j < variants.length && used.has(variants[j] ?? -1)) j++;
       const explainedSoFar = chosen.reduce((n, p) => n + p.covers.length, 0);
@@ -194,18 +220,24 @@ export function combinationCall(input: CombinationInput): CombinationResult {
   }
   const explainer = new StrandExplainer(input);
   const referenceName = input.alleles.find((a) => a.reference)?.name;
-  const variantsOn = (strand: readonly string[]) => strand.filter((b, k) => b !== (input.gene.refs[input.called[k] ?? -1] ?? '')).length;
   const found = new Map<string, DiplotypeMatch>();
   let bestQ: Quality | undefined;
+  const base1 = observed.map((o) => o[0]);
+  const base2 = observed.map((o) => o[1]);
+  const flippable = unitOf.flatMap((u, k) => (u > 0 ? [k] : []));
   for (let mask = 0; mask < 1 << Math.max(0, units - 1); mask++) {
-    const flip = (k: number) => (unitOf[k] ?? -1) > 0 && (mask & (1 << ((unitOf[k] ?? 1) - 1))) !== 0;
-    const s1 = observed.map((o, k) => (flip(k) ? o[1] : o[0]));
-    const s2 = observed.map((o, k) => (flip(k) ? o[0] : o[1]));
+    const s1 = base1.slice();
+    const s2 = base2.slice();
+    for (const k of flippable) {
+      if ((mask & (1 << ((unitOf[k] ?? 1) - 1))) === 0) continue;
+      s1[k] = observed[k]?.[1] ?? '';
+      s2[k] = observed[k]?.[0] ?? '';
+    }
     const o1 = explainer.explain(s1);
     const o2 = explainer.explain(s2);
     if (!o1 || !o2 || o1.length === 0 || o2.length === 0) continue;
-    const q1 = quality(o1[0]!, variantsOn(s1));
-    const q2 = quality(o2[0]!, variantsOn(s2));
+    const q1 = quality(o1[0]!, explainer.variants(s1).length);
+    const q2 = quality(o2[0]!, explainer.variants(s2).length);
     const q = { explained: q1.explained + q2.explained, parts: q1.parts + q2.parts };
     const d = bestQ ? better(q, bestQ) : -1;
     if (d > 0) continue;
@@ -214,13 +246,19 @@ export function combinationCall(input: CombinationInput): CombinationResult {
       found.clear();
     }
     for (const a of o1) for (const b of o2) {
+      // More ties than can be reported at the best quality so far: stop naming them (a better arrangement resets it).
+      if (found.size > MAX_COMBINATION_TIES) break;
       const dip = diplotype(a, b, referenceName);
       if (dip.combination) found.set(dip.name, dip);
     }
   }
-  const diplotypes = [...found.values()].sort((p, q) => p.name.localeCompare(q.name, 'en', { numeric: true }));
+  // A search cut short could report calls that are not the best-explained ones: nothing is reported then.
+  if (explainer.gaveUp) return { diplotypes: [], warnings: [{ code: 'COMBINATION_SEARCH_LIMIT', message: `${gene.gene}: the combination search stopped after ${MAX_NODES.toLocaleString('en')} steps without assessing every arrangement; no combination call is made.` }] };
+  if (found.size > MAX_COMBINATION_TIES) {
+    return { diplotypes: [], warnings: [{ code: 'COMBINATION_TOO_AMBIGUOUS', message: `${gene.gene}: more than ${MAX_COMBINATION_TIES} combination/partial diplotypes explain the unphased data equally well; none is reported. Phased data would tell them apart.` }] };
+  }
+  const diplotypes = [...found.values()].sort((p, q) => collator.compare(p.name, q.name));
   const warnings: PgxWarning[] = [];
-  if (explainer.gaveUp) warnings.push({ code: 'COMBINATION_SEARCH_LIMIT', message: `${gene.gene}: the combination search stopped on a strand after ${MAX_NODES.toLocaleString('en')} steps; arrangements on such strands were not assessed.` });
   if (diplotypes.length > 0) warnings.push(comboWarning(gene.gene, diplotypes, units));
   return { diplotypes, warnings };
 }
@@ -229,10 +267,9 @@ export function combinationCall(input: CombinationInput): CombinationResult {
 export function combinationHaploid(input: CombinationInput): CombinationResult {
   const explainer = new StrandExplainer(input);
   const options = explainer.explain(input.observed.map((o) => o[0])) ?? [];
+  if (explainer.gaveUp) return { diplotypes: [], warnings: [{ code: 'COMBINATION_SEARCH_LIMIT', message: `${input.gene.gene}: the combination search stopped after ${MAX_NODES.toLocaleString('en')} steps; no combination call is made.` }] };
   const diplotypes = options.filter((o) => o.combination).map((o) => ({ name: o.name, allele1: o.name, allele2: '', score: o.score, combination: true as const }));
-  const warnings: PgxWarning[] = explainer.gaveUp ? [{ code: 'COMBINATION_SEARCH_LIMIT', message: `${input.gene.gene}: the combination search stopped after ${MAX_NODES.toLocaleString('en')} steps.` }] : [];
-  if (diplotypes.length > 0) warnings.push(comboWarning(input.gene.gene, diplotypes, 1));
-  return { diplotypes, warnings };
+  return { diplotypes, warnings: diplotypes.length > 0 ? [comboWarning(input.gene.gene, diplotypes, 1)] : [] };
 }
 
 function comboWarning(gene: string, diplotypes: DiplotypeMatch[], units: number): PgxWarning {
