@@ -52,7 +52,7 @@ async function cyp2d6Genotypes(patient: string, status: 'final' | 'amended'): Pr
 
 beforeAll(async () => {
   server = await startTestServer();
-  for (const id of ['d1', 'd2', 'd3', 'd4', 'd5', 'd6', 'd7']) expect((await server.fhir('PUT', `Patient/${id}`, { resourceType: 'Patient', id, gender: 'female' })).status).toBeLessThan(300);
+  for (const id of ['d1', 'd2', 'd3', 'd4', 'd5', 'd6', 'd7', 'd8']) expect((await server.fhir('PUT', `Patient/${id}`, { resourceType: 'Patient', id, gender: 'female' })).status).toBeLessThan(300);
 });
 afterAll(async () => {
   await server.close();
@@ -174,6 +174,15 @@ describe('an outside CYP2D6 call and a CYP2D6 call from the VCF', () => {
     // The VCF's other genes are current, with their guidance.
     expect(s.genes.find((g) => g.gene === 'CYP2C19')).toMatchObject({ diplotypes: ['*1/*17'], reportId: vcf.json.reportId });
     expect(s.drugs.find((d) => d.drug === 'clopidogrel')?.reportId).toBe(vcf.json.reportId);
+  });
+
+  it('a lab result that leaves CYP2D6 Indeterminate does not hold back a usable VCF call', async () => {
+    const lab = await post('d8', 'gene\tdiplotype\tphenotype\nCYP2D6\t\tIndeterminate\n', '?filename=lab.tsv');
+    expect(lab.status, JSON.stringify(lab.json)).toBe(201);
+    const vcf = await post('d8', star17star29, '?cyp2d6FromVcf=true');
+    expect(vcf.json.warnings).toEqual([]);
+    expect((await summary('d8')).genes.find((g) => g.gene === 'CYP2D6')).toMatchObject({ diplotypes: ['*17/*29'], source: 'vcf', reportId: vcf.json.reportId });
+    expect((await summary('d8')).drugs.find((d) => d.drug === 'codeine')?.guidance.every((g) => g.lookupKey.CYP2D6 === '1.0')).toBe(true);
   });
 
   it('a later VCF opt-in call still replaces an earlier VCF opt-in call (same kind: newest wins)', async () => {

@@ -243,10 +243,11 @@ async function importNow(deps: PgxStoreDeps, request: PgxImportRequest): Promise
 }
 
 /**
- * Genes whose new call is a partial VCF call (opt-in gene, called from the VCF) while the patient has a final outside
- * call of that gene stored: the outside call stays current.
+ * Genes whose new call is a partial VCF call (opt-in gene, called from the VCF) while the patient has a final, usable
+ * outside call of that gene stored (a phenotype other than Indeterminate): the outside call stays current.
  */
 function keptOutsideCalls(result: PgxResult, older: readonly Observation[], called: ReadonlySet<string>, partial: ReadonlySet<string>): Set<string> {
   const fromVcf = result.genes.filter((g) => g.call.source === 'vcf' && partial.has(g.gene) && called.has(g.gene)).map((g) => g.gene);
-  return new Set(fromVcf.filter((gene) => older.some((o) => observationSource(o) === 'outside-call' && !hasLoinc(o, CODES.implication) && observationGenes(o).includes(gene))));
+  const usableOutside = older.filter((o) => observationSource(o) === 'outside-call' && hasLoinc(o, CODES.phenotype) && o.valueCodeableConcept?.text !== INDETERMINATE);
+  return new Set(fromVcf.filter((gene) => usableOutside.some((o) => observationGenes(o).includes(gene))));
 }
