@@ -30,7 +30,7 @@ const RS72558189 = cyp2c9Position('rs72558189');
 const T_INDEX = [RS72558189.ref, ...RS72558189.alts].indexOf('T');
 
 /** The panel VCF (reference everywhere) with these GTs at these `chr:pos` keys; called with or without the option. */
-async function run(gts: Record<string, string>, findCombinations: boolean) {
+async function run(gts: Record<string, string>, findCombinations: boolean, sex?: 'male') {
   const lines = panelVcf(defs, {}).trimEnd().split('\n').map((line) => {
     const f = line.split('\t');
     const gt = gts[`${f[0]}:${f[1]}`];
@@ -38,7 +38,7 @@ async function run(gts: Record<string, string>, findCombinations: boolean) {
   });
   const path = join(dir, `c${n++}.vcf`);
   writeFileSync(path, `${lines.join('\n')}\n`);
-  return runPgx({ vcf: path, ...(findCombinations ? { findCombinations: true } : {}) }, callVcf);
+  return runPgx({ vcf: path, ...(findCombinations ? { findCombinations: true } : {}), ...(sex ? { sex } : {}) }, callVcf);
 }
 
 /** GTs putting each named allele's variants at the given GT. */
@@ -170,6 +170,18 @@ describe('combination and partial alleles (findCombinations)', () => {
     expect(on.call.diplotypes.every((d) => d.combination && d.name.includes('+'))).toBe(true);
     expect(codes(on.call.warnings)).not.toContain('SINGLE_POSITION_FALLBACK');
     expect(on.phenotypes.every((p) => p.phenotype === 'Indeterminate')).toBe(true);
+  });
+
+  it('hemizygous G6PD (male): Aachen and Abeno on his one X → the single allele [Aachen + Abeno], Indeterminate', async () => {
+    expect(['Aachen', 'Abeno'].map((a) => allele('G6PD', a).defining.length)).toEqual([1, 1]);
+    const gts = at('G6PD', { Aachen: '1', Abeno: '1' });
+    const off = gene(await run(gts, false, 'male'), 'G6PD');
+    expect(off.call.diplotypes).toEqual([]);
+    const on = gene(await run(gts, true, 'male'), 'G6PD');
+    expect(on.call.diplotypes).toEqual([expect.objectContaining({ name: '[Aachen + Abeno]', allele1: '[Aachen + Abeno]', allele2: '', combination: true })]);
+    expect(codes(on.call.warnings)).toEqual(expect.arrayContaining(['HEMIZYGOUS_CALL', 'COMBINATION_CALL']));
+    expect(codes(on.call.warnings)).not.toContain('NO_MATCH');
+    expect(on.phenotypes[0]?.phenotype).toBe('Indeterminate');
   });
 
   it('every output shows the combination name; the FHIR genotype Observation stays valid R4', async () => {
