@@ -123,6 +123,18 @@ describe('RYR1 lowest-function alleles', () => {
     expect(g.warnings.find((w) => w.code === 'RYR1_LOWEST_FUNCTION')?.message).toMatch(/each strand/);
   });
 
+  it('an unlisted variant next to an MH-associated one: whatever its function the pair is susceptible, so the result stands, with a warning', async () => {
+    const unlisted = ryr1.alleles.find((a) => !a.reference && a.defining.length === 1 && table.alleles[a.name] === undefined)!.name;
+    const { r, g } = await run([[unlisted, '0/1'], [MH1, '0/1']]);
+    expect(g.phenotypes).toEqual([expect.objectContaining({ phenotype: 'Malignant Hyperthermia Susceptibility', lookupKey: 'Malignant Hyperthermia Susceptibility' })]);
+    expect(g.warnings.find((w) => w.code === 'UNLISTED_ALLELE_RESULT_HOLDS')?.message).toContain(unlisted);
+    expect(g.warnings.map((w) => w.code)).not.toContain('UNKNOWN_ALLELE');
+    expect(r.drugs.find((d) => d.drug === 'sevoflurane')?.status).toBe('recommendation');
+    // Phased in trans: the same.
+    const phased = await run([[unlisted, '1|0'], [MH1, '0|1']]);
+    expect(phased.g.phenotypes[0]?.phenotype).toBe('Malignant Hyperthermia Susceptibility');
+  });
+
   it('a variant the phenotype table does not list: Indeterminate with UNKNOWN_ALLELE, never dropped in favour of the known one', async () => {
     const unknown = ryr1.alleles.find((a) => !a.reference && a.defining.length === 1 && table.alleles[a.name] === undefined)!.name;
     const { g } = await run([[unknown, '0/1'], [UF, '0/1']]);

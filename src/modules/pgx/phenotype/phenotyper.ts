@@ -4,12 +4,12 @@ import { derivePhenotype } from './derive.ts';
 import type { PhenotypeKnowledge } from './knowledge.ts';
 import { allelePresencePhenotypes } from './rules/allele-presence.ts';
 import { normaliseCyp2d6Allele } from './rules/cyp2d6-copy-number.ts';
-import { lowestFunctionPair, ranksFunction } from './rules/lowest-function.ts';
+import { lowestFunctionPair, ranksFunction, resultDespiteUnlisted } from './rules/lowest-function.ts';
 import { g6pdAlleles } from './rules/g6pd-sex.ts';
 import { mtRnr1Allele } from './rules/mt-rnr1-haploid.ts';
 import { scoresOfPhenotype } from './rules/phenotype-scores.ts';
 import { activityNumber, parseActivity } from './activity-score.ts';
-import type { PhenotypeTable } from './table.ts';
+import type { PhenotypeEntry, PhenotypeTable } from './table.ts';
 import { INDETERMINATE, NO_RESULT } from './types.ts';
 import type { GeneResult, PhenotypeOptions } from './types.ts';
 
@@ -38,12 +38,30 @@ function phenotypeOfAlleles(table: PhenotypeTable, gene: string, name: string, r
   if (alleles.length === 0) return indeterminate(gene, name);
   const unknown = alleles.filter((a) => table.alleles[a] === undefined);
   if (unknown.length > 0) {
+    const pair = alleles;
+    const settled = ranksFunction(table) ? resultDespiteUnlisted(table, unknown, (stand) => derivePhenotype(table, pair.map(stand)), resultKey) : undefined;
+    if (settled) return resultHolds(table, gene, name, unknown, settled, warnings);
     warnings.push({ code: 'UNKNOWN_ALLELE', message: `${gene} ${name}: ${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not in the ${gene} phenotype table (version ${table.version}).` });
     return indeterminate(gene, name);
   }
   const entry = derivePhenotype(table, alleles);
   if (!entry) return indeterminate(gene, name);
-  return { gene, diplotype: name, phenotype: entry.phenotype, lookupKey: entry.lookupKey, ...(entry.activityScore !== undefined && entry.activityScore !== 'n/a' ? { activityScore: entry.activityScore } : {}) };
+  return phenotypeOf(gene, name, entry);
+}
+
+function phenotypeOf(gene: string, diplotype: string, entry: PhenotypeEntry): GenePhenotype {
+  return { gene, diplotype, phenotype: entry.phenotype, lookupKey: entry.lookupKey, ...(entry.activityScore !== undefined && entry.activityScore !== 'n/a' ? { activityScore: entry.activityScore } : {}) };
+}
+
+const resultKey = (e: PhenotypeEntry) => `${e.phenotype}\u0000${e.lookupKey}`;
+
+/**
+ * Alleles defined after the phenotype table was written (RYR1: 338 defined, 49 in CPIC's 2023 table): when no function
+ * the table knows would change the result (an MH-associated variant beside it), the result stands, with a warning.
+ */
+function resultHolds(table: PhenotypeTable, gene: string, name: string, unlisted: readonly string[], entry: PhenotypeEntry, warnings: PgxWarning[]): GenePhenotype {
+  warnings.push({ code: 'UNLISTED_ALLELE_RESULT_HOLDS', message: `${gene}: ${unlisted.join(', ')} ${unlisted.length === 1 ? 'is' : 'are'} not in the ${gene} phenotype table (version ${table.version}); whatever ${unlisted.length === 1 ? 'its function' : 'their functions'}, the result is ${entry.phenotype}.` });
+  return phenotypeOf(gene, name, entry);
 }
 
 /** PharmCAT's name of the reference allele of the lowest-function genes (DPYD, RYR1 definitions and tables). */
@@ -68,12 +86,21 @@ function lowestFunctionPhenotype(call: GeneCall, table: PhenotypeTable, options:
   const gene = call.gene;
   const ref = LOWEST_FUNCTION_REFERENCE;
   const strands = call.phased ? call.haplotypeStrands : undefined;
-  const pair = strands ? strands.map((s) => lowestFunctionPair(table, s, ref)[0] ?? ref) : lowestFunctionPair(table, call.haplotypes ?? [], ref);
+  // `stand` replaces an allele the table does not list by one of a given function level (see below).
+  const lowestPair = (stand: (allele: string) => string) => (strands
+    ? strands.map((s) => lowestFunctionPair(table, s.map(stand), ref)[0] ?? ref)
+    : lowestFunctionPair(table, (call.haplotypes ?? []).map(stand), ref));
+  const pair = lowestPair((a) => a);
   if (call.diplotypes.length === 0 || (call.haplotypes?.length ?? 0) > 1 || call.diplotypes.some((d) => d.combination)) {
     const how = strands ? 'the lowest-function allele of each strand' : call.diplotypes.length > 0 ? 'the two lowest-function alleles found (unphased data: the pairing is not used)' : 'the two lowest-function alleles found';
     const what = table.derivation === 'activity-score' ? 'activity score' : 'phenotype';
     warnings.push({ code: `${gene}_LOWEST_FUNCTION`, message: `${gene}: ${what} from ${how} (${pair.join(', ')}).` });
   }
+  // Unlisted alleles: each function level is tried for them on the whole list found, since a higher function would
+  // let another allele into the lowest pair.
+  const unlisted = [...new Set([...(call.haplotypes ?? []), ...(strands?.flat() ?? [])])].filter((a) => a !== ref && table.alleles[a] === undefined);
+  const settled = resultDespiteUnlisted(table, unlisted, (stand) => derivePhenotype(table, lowestPair(stand)), resultKey);
+  if (settled) return resultHolds(table, gene, pair.join('/'), unlisted, settled, warnings);
   return phenotypeOfAlleles(table, gene, pair.join('/'), pair, options, warnings);
 }
 

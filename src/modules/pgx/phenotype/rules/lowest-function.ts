@@ -38,3 +38,36 @@ export function lowestFunctionPair(table: PhenotypeTable, found: readonly string
   const variants = [...unknown, ...scored];
   return [variants[0] ?? reference, variants[1] ?? reference];
 }
+
+/** One allele per function level the table knows (per activity value, or per function of `functionRank`). */
+function levelRepresentatives(table: PhenotypeTable): string[] {
+  const byLevel = new Map<number, string>();
+  for (const name of Object.keys(table.alleles).sort()) {
+    const level = functionLevel(table, name);
+    if (level !== undefined && !byLevel.has(level)) byLevel.set(level, name);
+  }
+  return [...byLevel.values()];
+}
+
+/** At most this many unlisted alleles are tried at every level (levels ^ count combinations). */
+const MAX_UNLISTED = 6;
+
+/**
+ * Alleles the phenotype table does not list (the allele definitions are newer than the table): every unlisted allele is
+ * given, in turn, each function level the table has. `outcomes` maps each such assignment to a result; the answer is
+ * the one result they all share, or undefined when the unlisted alleles could change it (or there are too many).
+ */
+export function resultDespiteUnlisted<T>(table: PhenotypeTable, unlisted: readonly string[], outcome: (stand: (allele: string) => string) => T | undefined, key: (r: T) => string): T | undefined {
+  if (unlisted.length === 0 || unlisted.length > MAX_UNLISTED) return undefined;
+  const levels = levelRepresentatives(table);
+  let shared: T | undefined;
+  const total = levels.length ** unlisted.length;
+  for (let combo = 0; combo < total; combo++) {
+    const as = new Map(unlisted.map((a, i) => [a, levels[Math.floor(combo / levels.length ** i) % levels.length]!]));
+    const r = outcome((allele) => as.get(allele) ?? allele);
+    if (r === undefined) return undefined;
+    if (shared === undefined) shared = r;
+    else if (key(shared) !== key(r)) return undefined;
+  }
+  return shared;
+}
