@@ -152,7 +152,7 @@ async function importNow(deps: PgxStoreDeps, request: PgxImportRequest): Promise
     throw new FlauraError('PGX_IMPORT_BAD_PARAMETERS', 400, `${CYP2D6_FROM_VCF} calls CYP2D6 from a VCF, and this upload has no VCF (an outside-call file carries its own CYP2D6 call); send the VCF, or leave ${CYP2D6_FROM_VCF} out`, { type: 'invalid', expression: [CYP2D6_FROM_VCF] });
   }
   const patient = (await deps.store.read<Patient>('Patient', request.patientId)).resource;
-  const hash = contentHash(request.files, request.cyp2d6FromVcf ? { cyp2d6FromVcf: true } : {});
+  const hash = contentHash(request.files, { ...(request.cyp2d6FromVcf ? { cyp2d6FromVcf: true } : {}), ...(request.sample ? { sample: request.sample } : {}) });
   const existing = await findExisting(deps.store, request.patientId, hash);
   if (existing?.id) return { status: 'unchanged', reportId: existing.id, contentHash: hash, genes: [], superseded: [], written: 0, warnings: [] };
 

@@ -34,9 +34,11 @@ export function sha256Hex(bytes: Buffer | string): string {
  * that change the result are part of it (the same VCF with `cyp2d6FromVcf` is a different result, stored anew);
  * without options the key is the files' alone, as before options existed.
  */
-export function contentHash(files: readonly UploadedFile[], options: { cyp2d6FromVcf?: boolean } = {}): string {
+export function contentHash(files: readonly UploadedFile[], options: { cyp2d6FromVcf?: boolean; sample?: string } = {}): string {
   const lines = files.map((f) => sha256Hex(f.bytes)).sort();
   if (options.cyp2d6FromVcf) lines.push('option:cyp2d6FromVcf');
+  // Another sample column of the same multi-sample VCF is another person's result.
+  if (options.sample !== undefined) lines.push(`option:sample=${options.sample}`);
   return sha256Hex(lines.join('\n'));
 }
 

@@ -103,6 +103,20 @@ describe('POST /pgx/patients/{id}/results', () => {
     expect((await search<DiagnosticReport>('DiagnosticReport?subject=Patient/p1')).length).toBe(1);
   });
 
+  it('another sample column of the same multi-sample VCF is another result, not "unchanged"', async () => {
+    await createPatient('p7');
+    // Two samples in one file: TARISAI *2/*2, RUDO *1/*1 (CYP2C19); the second column appended to the first's lines.
+    const a = panelVcf(defs, { CYP2C19: ['*2', '*2'] }, { sample: 'TARISAI' }).trimEnd().split('\n');
+    const b = panelVcf(defs, {}, { sample: 'RUDO' }).trimEnd().split('\n');
+    const both = `${a.map((line, i) => (line.startsWith('##') ? line : `${line}\t${b[i]!.split('\t').pop()}`)).join('\n')}\n`;
+    const wrong = await post('p7', both, {}, '?sample=TARISAI');
+    expect(wrong.status).toBe(201);
+    const right = await post('p7', both, {}, '?sample=RUDO');
+    expect(right.status).toBe(201);
+    expect((right.json as unknown as PgxImportOutcome).genes.find((g) => g.gene === 'CYP2C19')?.phenotype).toBe('Normal Metabolizer');
+    expect((await post('p7', both, {}, '?sample=RUDO')).json).toMatchObject({ status: 'unchanged' });
+  });
+
   it('summarises the stored result per gene and per drug, read back from FHIR', async () => {
     const s = await summary('p1');
     const cyp = s.genes.find((g) => g.gene === 'CYP2C19');
