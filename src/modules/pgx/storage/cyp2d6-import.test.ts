@@ -7,10 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Bundle, DiagnosticReport, Observation, OperationOutcome, Provenance } from '@medplum/fhirtypes';
 import { Readable } from 'node:stream';
-import type { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../../test/test-server.ts';
-import { buildProgram } from '../../../cli/program.ts';
+import { runCli } from '../../../../test/run-cli.ts';
 import type { ModuleContext } from '../../types.ts';
 import { loadAlleleDefinitions } from '../matcher/definitions.ts';
 import { pgxModule } from '../module.ts';
@@ -209,21 +208,6 @@ describe('the pgx.result importer', () => {
 });
 
 describe('flaura import pgx --cyp2d6-from-vcf --url (through a running server)', () => {
-  async function run(args: string[]): Promise<string[]> {
-    const lines: string[] = [];
-    const log = vi.spyOn(console, 'log').mockImplementation((l: string) => void lines.push(l));
-    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    try {
-      const program = buildProgram();
-      const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
-      for (const c of all(program)) c.exitOverride().configureOutput({ writeErr: () => undefined });
-      await program.parseAsync(['node', 'flaura', ...args]);
-    } finally {
-      log.mockRestore();
-      error.mockRestore();
-    }
-    return lines;
-  }
 
   it('sends the option with the upload and prints the CYP2D6 call with its warning; refuses it without a VCF', async () => {
     await server.flaura.app.listen({ port: 0, host: '127.0.0.1' });
@@ -231,7 +215,7 @@ describe('flaura import pgx --cyp2d6-from-vcf --url (through a running server)',
     const token = await server.token({ role: 'admin' });
     const vcf = join(dir, 'harare.vcf');
     writeFileSync(vcf, star17star29);
-    const lines = await run(['import', 'pgx', '--patient', 'd6', '--url', url, '--token', token, '--cyp2d6-from-vcf', vcf]);
+    const lines = await runCli(['import', 'pgx', '--patient', 'd6', '--url', url, '--token', token, '--cyp2d6-from-vcf', vcf]);
     expect(lines[0]).toMatch(/^Stored PGx result DiagnosticReport\/\S+ for Patient\/d6/);
     expect(lines.find((l) => l.includes('CYP2D6'))).toMatch(/CYP2D6\s+\*17\/\*29\s+Intermediate Metabolizer \(vcf; CYP2D6_COPY_NUMBER_NOT_ASSESSED\)/);
     expect(lines.find((l) => l.includes('CYP2C19'))).toMatch(/\(vcf\)$/);
@@ -239,6 +223,6 @@ describe('flaura import pgx --cyp2d6-from-vcf --url (through a running server)',
 
     const lab = join(dir, 'lab.tsv');
     writeFileSync(lab, labDuplication);
-    await expect(run(['import', 'pgx', '--patient', 'd6', '--url', url, '--token', token, '--cyp2d6-from-vcf', lab])).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/cyp2d6FromVcf calls CYP2D6 from a VCF, and this upload has no VCF/) });
+    await expect(runCli(['import', 'pgx', '--patient', 'd6', '--url', url, '--token', token, '--cyp2d6-from-vcf', lab])).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/cyp2d6FromVcf calls CYP2D6 from a VCF, and this upload has no VCF/) });
   }, 60_000);
 });
