@@ -5,6 +5,8 @@ import type { Bundle, DetectedIssue, MedicationRequest } from '@medplum/fhirtype
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDbKind } from '../../../test/test-db.ts';
 import { startTestServer, type TestServer } from '../../../test/test-server.ts';
+import { loadAlleleDefinitions } from '../pgx/matcher/definitions.ts';
+import { panelVcf } from '../pgx/synthetic/allele-vcf.ts';
 import type { HookCard } from './cards.ts';
 import { activeMedication, createPatient, draftOrder, hookRequest, storeCalls } from './test-support.ts';
 
@@ -105,6 +107,18 @@ describe(`CDS Hooks services on ${testDbKind}`, () => {
     expect(cards[0]!.detail).toContain('potential for serious toxicity');
     expect(cards[0]!.suggestions!.map((x) => x.label)).toEqual(['Cancel the codeine order']);
     expect(cards[0]!.suggestions![0]!.actions[0]).toMatchObject({ type: 'delete' });
+  });
+
+  it('a lab CYP2D6 call (with copy number) stays the one used when a VCF-derived CYP2D6 call (no copy number) is imported after it', async () => {
+    await createPatient(s, 'cyp2d6-um-vcf');
+    await storeCalls(s, 'cyp2d6-um-vcf', { CYP2D6: '*1/*2x3' });
+    const { genes, optIn } = loadAlleleDefinitions();
+    const vcf = panelVcf([...genes, ...optIn], { CYP2D6: ['*1', '*1'] }, { sample: 'UM' });
+    const res = await s.request('POST', '/pgx/patients/cyp2d6-um-vcf/results?cyp2d6FromVcf=true&filename=um.vcf', vcf, { 'content-type': 'application/octet-stream' });
+    expect(res.status, res.text).toBe(201);
+    expect((res.body as unknown as { genes: Array<{ gene: string; phenotype: string }> }).genes.find((g) => g.gene === 'CYP2D6')?.phenotype).toBe('Normal Metabolizer');
+    const cards = await sign('cyp2d6-um-vcf', [draftOrder('cyp2d6-um-vcf', ...CODEINE)]);
+    expect(cards.map((c) => c.summary)).toEqual([expect.stringMatching(/^Avoid codeine: CYP2D6 Ultrarapid Metabolizer/)]);
   });
 
   it('codeine + CYP2D6 normal metabolizer + active fluoxetine → phenoconverted to poor, avoid, naming fluoxetine and what stopping it changes', async () => {

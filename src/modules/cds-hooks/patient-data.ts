@@ -8,7 +8,8 @@ import { validateResource } from '../../fhir/validation/index.ts';
 import type { GenePhenotype } from '../pgx/model.ts';
 import { FLAURA_PGX_CODES } from '../pgx/report/fhir.ts';
 import { CODES, LOINC, PGX_SUPERSEDED_BY_EXTENSION } from '../pgx/storage/conventions.ts';
-import { geneOf, hasLoinc } from '../pgx/storage/read-back.ts';
+import { partialVcfGenes } from '../pgx/storage/import-options.ts';
+import { geneOf, hasLoinc, observationSource } from '../pgx/storage/read-back.ts';
 import { medicationUse, type MedicationUse } from './medications.ts';
 import type { HookRequest } from './request.ts';
 
@@ -101,7 +102,9 @@ function component(obs: Observation, code: string): string | undefined {
 
 /**
  * Phenotype Observations (as report/fhir.ts writes them) → per gene the newest result: every final, not superseded
- * Observation of the gene issued with the newest usable one (ties of a result share `issued`).
+ * Observation of the gene issued with the newest usable one (ties of a result share `issued`). A partial VCF call (CYP2D6
+ * from a VCF's SNVs, copy number not assessed) counts only when the gene has no other usable call, however old, as in
+ * the PGx summary (pgx/storage/summary.ts).
  */
 export function phenotypesFrom(observations: readonly Observation[]): { phenotypes: Map<string, GenePhenotype[]>; tested: Set<string> } {
   const byGene = new Map<string, Observation[]>();
@@ -113,8 +116,11 @@ export function phenotypesFrom(observations: readonly Observation[]): { phenotyp
     if (gene) byGene.set(gene, [...(byGene.get(gene) ?? []), o]);
   }
   const phenotypes = new Map<string, GenePhenotype[]>();
+  const partial = partialVcfGenes();
   for (const [gene, list] of byGene) {
-    const usable = list.filter((o) => o.valueCodeableConcept?.text !== 'Indeterminate');
+    const callable = list.filter((o) => o.valueCodeableConcept?.text !== 'Indeterminate');
+    const complete = partial.has(gene) ? callable.filter((o) => observationSource(o) !== 'vcf') : callable;
+    const usable = complete.length > 0 ? complete : callable;
     if (usable.length === 0) continue;
     const newest = usable.map((o) => o.issued ?? '').sort().at(-1);
     const current = usable.filter((o) => (o.issued ?? '') === newest);
