@@ -275,7 +275,7 @@ async function settingsRoutes(app: FastifyInstance, ctx: WearablesContext): Prom
     const timeZone = await patientTimeZone(ctx.db, patientId);
     const actor = actorOf(p, request);
     const cause = causeOf(p, `alert thresholds changed by ${whoOf(p)} ("${settings.reason}")`);
-    const alerts = await reevaluateAlerts(depsOf(ctx), catalog, rules, { patientId, timeZone, asOf: localDate(now.getTime(), timeZone), now, cause, overrides: settings.overrides, ...(actor ? { actor } : {}) });
+    const alerts = await reevaluateAlerts(depsOf(ctx), catalog, rules, { patientId, timeZone, now, cause, overrides: settings.overrides, ...(actor ? { actor } : {}) });
     return { ...settings, baseline: rules.baseline, rules: patientRules(rules, settings.overrides), alerts };
   });
 
@@ -321,7 +321,7 @@ async function illnessWindowRoutes(app: FastifyInstance, ctx: WearablesContext):
     const timeZone = await patientTimeZone(ctx.db, w.patientId);
     const actor = actorOf(p, request);
     const cause = causeOf(p, `illness window ${w.start}…${w.end ?? 'open'} ${what} by ${whoOf(p)} ("${w.reason}")`);
-    return reevaluateAlerts(depsOf(ctx), catalog, rules, { patientId: w.patientId, timeZone, asOf: localDate(now.getTime(), timeZone), now, cause, ...(actor ? { actor } : {}) });
+    return reevaluateAlerts(depsOf(ctx), catalog, rules, { patientId: w.patientId, timeZone, now, cause, ...(actor ? { actor } : {}) });
   };
   const windowParam = (value: unknown): string => {
     if (typeof value !== 'string' || !ID.test(value)) throw new FlauraError('WEARABLES_BAD_ILLNESS_WINDOW_ID', 400, 'The illness window id must be an id as returned when it was declared');

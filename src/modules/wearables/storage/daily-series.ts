@@ -34,3 +34,20 @@ export async function readDailySeries(db: Queryable, catalog: MetricCatalog, arg
   if (sleep.size) out.set(SLEEP_TOTAL, [...sleep].sort(([a], [b]) => (a < b ? -1 : 1)).map(([date, value]) => ({ date, value })));
   return out;
 }
+
+/**
+ * The patient's latest day with a daily rollup, on or before `notAfter` (a day in `timeZone`), or null when there
+ * is none: the day an alert evaluation runs to. One index probe per catalog metric (primary key patient, metric,
+ * bucket, start), so it costs the same whatever the length of the history; days after `notAfter` (a device clock in
+ * the future) are ignored, so a bogus future date cannot move the evaluation away from the real data.
+ */
+export async function latestDailyDay(db: Queryable, catalog: MetricCatalog, args: { patientId: string; notAfter: string; timeZone: string }): Promise<string | null> {
+  const r = await db.query<{ day: string | null }>(
+    `SELECT to_char(max(m.last) AT TIME ZONE $4, 'YYYY-MM-DD') AS day
+     FROM unnest($2::text[]) AS k(metric)
+     CROSS JOIN LATERAL (SELECT max(bucket_start) AS last FROM wearable_rollup r
+       WHERE r.patient_id = $1 AND r.metric = k.metric AND r.bucket = 'day' AND r.bucket_start < (($3::date + 1)::timestamp AT TIME ZONE $4)) m`,
+    [args.patientId, catalog.metrics.map((m) => m.id), args.notAfter, args.timeZone],
+  );
+  return r.rows[0]?.day ?? null;
+}
