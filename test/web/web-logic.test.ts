@@ -177,8 +177,8 @@ describe('PGx summary', () => {
   const response: PgxSummaryResponse = {
     patient: 'Patient/demo-maria',
     genes: [
-      { gene: 'ABCG2', diplotypes: ['ref/ref'], phenotype: 'Normal Function', activityScore: null, lookupKeys: ['Normal Function'], source: 'vcf', date: '2026-01-01', reportId: 'r1', dataVersion: { cpicRecommendations: '2024-03-25-16-13' }, observationIds: ['o0'] },
-      { gene: 'CYP2C19', diplotypes: ['*2/*2'], phenotype: 'Poor Metabolizer', activityScore: null, lookupKeys: ['Poor Metabolizer'], source: 'vcf', date: '2026-01-01', reportId: 'r1', dataVersion: { alleleDefinitions: 'PharmCAT allele definitions 2025-11-05-00-25', cpicRecommendations: '2024-03-25-16-13' }, observationIds: ['o1', 'o2'] },
+      { gene: 'ABCG2', diplotypes: ['ref/ref'], phenotype: 'Normal Function', activityScore: null, lookupKeys: ['Normal Function'], source: 'vcf', warnings: [], date: '2026-01-01', reportId: 'r1', dataVersion: { cpicRecommendations: '2024-03-25-16-13' }, observationIds: ['o0'] },
+      { gene: 'CYP2C19', diplotypes: ['*2/*2'], phenotype: 'Poor Metabolizer', activityScore: null, lookupKeys: ['Poor Metabolizer'], source: 'vcf', warnings: [], date: '2026-01-01', reportId: 'r1', dataVersion: { alleleDefinitions: 'PharmCAT allele definitions 2025-11-05-00-25', cpicRecommendations: '2024-03-25-16-13' }, observationIds: ['o1', 'o2'] },
     ],
     drugs: [{ drug: 'clopidogrel', genes: ['CYP2C19'], date: '2026-01-01', reportId: 'r1', guidance: [{ source: 'CPIC', classification: 'Strong', population: 'ACS/PCI', text: 'Avoid clopidogrel; use prasugrel or ticagrelor.', implications: ['Reduced active metabolite.'], lookupKey: { CYP2C19: 'Poor Metabolizer' }, observationId: 'o3' }] }],
     reports: [{ id: 'r1', status: 'final', issued: '2026-01-01', conclusion: '2 genes interpreted', contentHash: null }],

@@ -1,5 +1,13 @@
 // The PGx summary as the server sends it (src/modules/pgx/storage/summary.ts), shaped for the screens: per gene the
-// result and the medicines it affects with their guidance.
+// result, the caveats to read it with, and the medicines it affects with their guidance.
+import { phenotypeTone } from '../components/pgxWords.ts';
+
+/** A call warning as stored with the genotype; `patientText` is its plain-language note for the patient, when the data has one. */
+export interface PgxCallWarning {
+  code: string;
+  message: string;
+  patientText?: string;
+}
 
 /** As the server sends it. */
 export interface PgxSummaryResponse {
@@ -11,6 +19,7 @@ export interface PgxSummaryResponse {
     activityScore: string | null;
     lookupKeys: string[];
     source: 'vcf' | 'outside-call' | 'unknown';
+    warnings: PgxCallWarning[];
     date: string;
     reportId: string;
     dataVersion: Record<string, string>;
@@ -44,6 +53,10 @@ export interface PgxGeneResult {
   reportId: string;
   observationIds: string[];
   lookupKeys: string[];
+  /** The caveats a clinician must read with the result (see `isClinicalWarning`), shown on the gene. */
+  caveats: PgxCallWarning[];
+  /** The other (technical) matcher notes, kept for the evidence. */
+  technicalNotes: PgxCallWarning[];
   drugs: PgxDrugGuidance[];
 }
 
@@ -62,6 +75,50 @@ export function dataVersionText(v: Record<string, string>): string {
     .join(' · ');
 }
 
+/**
+ * Call warnings that change how the result may be read, beyond the matcher's technical notes (missing positions,
+ * indel normalisation, message rules…), which a panel call carries by the dozen. The rule: a warning is shown on the
+ * gene when the patient explanation data has a plain-language note for it (patientText: data/pgx/phenotypes/
+ * patient-explanations.json decides, e.g. CYP2D6_COPY_NUMBER_NOT_ASSESSED), or its code is one of these, each of which
+ * says the phenotype could be wrong or could not be fully derived:
+ * - CYP2D6_COPY_NUMBER_NOT_ASSESSED: called from SNVs/indels only; deletions (*5) and duplications were not seen.
+ * - AMP_TIER1_POSITIONS_MISSING: AMP tier-1 (no-function) alleles could not be ruled out.
+ * - CN_UNSPECIFIED: a duplication of unknown copy number, so no activity score.
+ * - UNKNOWN_ALLELE: an allele absent from the phenotype table.
+ * - G6PD_MALE_HETEROZYGOUS / G6PD_FEMALE_HEMIZYGOUS: the call does not fit the recorded sex.
+ */
+export const CLINICAL_WARNING_CODES: ReadonlySet<string> = new Set([
+  'CYP2D6_COPY_NUMBER_NOT_ASSESSED',
+  'AMP_TIER1_POSITIONS_MISSING',
+  'CN_UNSPECIFIED',
+  'UNKNOWN_ALLELE',
+  'G6PD_MALE_HETEROZYGOUS',
+  'G6PD_FEMALE_HEMIZYGOUS',
+]);
+
+export function isClinicalWarning(w: PgxCallWarning): boolean {
+  return Boolean(w.patientText) || CLINICAL_WARNING_CODES.has(w.code);
+}
+
+/**
+ * A gene needs its own card when its phenotype calls for attention, or when it has a result that its caveats say may be
+ * wrong. An Indeterminate call has no result to misread: a VCF that covers few genes leaves many of them Indeterminate
+ * with tier-1 positions missing, and they stay in the table.
+ */
+export function needsAttention(g: Pick<PgxGeneResult, 'phenotype' | 'caveats'>): boolean {
+  return ['critical', 'warning'].includes(phenotypeTone(g.phenotype)) || (g.caveats.length > 0 && g.phenotype !== 'Indeterminate');
+}
+
+/** The patient's plain-language notes on a result (one per warning that has one), without repeats. */
+export function patientNotes(g: Pick<PgxGeneResult, 'caveats'>): string[] {
+  return [...new Set(g.caveats.flatMap((w) => (w.patientText ? [w.patientText] : [])))];
+}
+
+/** The patient reads about results that change medicine choices and about results that come with a note for her. */
+export function shownToPatient(g: Pick<PgxGeneResult, 'phenotype' | 'caveats'>): boolean {
+  return ['critical', 'warning'].includes(phenotypeTone(g.phenotype)) || patientNotes(g).length > 0;
+}
+
 const sourceLabel = { vcf: 'Genotyped from a VCF', 'outside-call': 'Reported by a laboratory', unknown: 'Unknown source' } as const;
 
 /** Most relevant first: genes with guidance for some medicine, then the rest alphabetically. */
@@ -77,6 +134,8 @@ export function toPgxSummary(r: PgxSummaryResponse): PgxSummary {
     reportId: g.reportId,
     observationIds: g.observationIds,
     lookupKeys: g.lookupKeys,
+    caveats: g.warnings.filter(isClinicalWarning),
+    technicalNotes: g.warnings.filter((w) => !isClinicalWarning(w)),
     drugs: r.drugs
       .filter((d) => d.genes.includes(g.gene))
       .map((d) => ({

@@ -1,9 +1,12 @@
-// The PGx panel: a card per gene that needs attention (diplotype, phenotype, source, date, data version), the
+// The PGx panel: a card per gene that needs attention (diplotype, phenotype, caveats, source, date, data version), the
 // medicines it affects with the guidance, and the evidence one click away; the typical results in a compact table.
+// A typical phenotype with a caveat (CYP2D6 called from a VCF without copy number) gets a card: read alone in the
+// table, a "Normal Metabolizer" would look as if copy number had been checked.
 // Hidden by the patient's consent -> break the glass (audited, visible to the patient).
 import { useState } from 'react';
 import type { DiagnosticReport, Observation } from '@medplum/fhirtypes';
 import { pgxSummary, type PgxGeneResult } from '../../api/pgx.ts';
+import { needsAttention } from '../../logic/pgx.ts';
 import { ApiError } from '../../api/http.ts';
 import { read } from '../../api/fhir.ts';
 import { useLoad } from '../../components/useLoad.ts';
@@ -30,6 +33,7 @@ function Evidence({ g }: { g: PgxGeneResult }) {
             Report <code>DiagnosticReport/{report.id}</code> ({report.status}, issued {formatDate(report.issued)}){report.conclusion ? `: ${report.conclusion}` : ''}
           </p>
           {g.lookupKeys.length > 0 && <p>Guidance looked up with: {g.lookupKeys.join(', ')}</p>}
+          <CallNotes g={g} />
           {observations.map((o) => (
             <div key={o.id}>
               <p>
@@ -54,6 +58,40 @@ function Evidence({ g }: { g: PgxGeneResult }) {
   );
 }
 
+/** Every warning stored with the call, the technical matcher notes included, under their codes. */
+function CallNotes({ g }: { g: PgxGeneResult }) {
+  const notes = [...g.caveats, ...g.technicalNotes];
+  if (notes.length === 0) return null;
+  return (
+    <div>
+      <p>
+        <strong>Call notes ({notes.length})</strong>
+      </p>
+      <ul className="call-notes">
+        {notes.map((w, i) => (
+          <li key={`${w.code}-${i}`}>
+            <code>{w.code}</code>: {w.message}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** The caveats to read the result with (logic/pgx.ts isClinicalWarning), in full: there are few, and they matter. */
+function Caveats({ g }: { g: PgxGeneResult }) {
+  if (g.caveats.length === 0) return null;
+  return (
+    <ul className="caveats" aria-label={`Caveats for ${g.gene}`}>
+      {g.caveats.map((w, i) => (
+        <li key={`${w.code}-${i}`} data-code={w.code}>
+          {w.message}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function EvidenceDisclosure({ g }: { g: PgxGeneResult }) {
   const [open, setOpen] = useState(false);
   return (
@@ -66,13 +104,25 @@ function EvidenceDisclosure({ g }: { g: PgxGeneResult }) {
 
 function GeneCard({ g }: { g: PgxGeneResult }) {
   const id = `gene-${g.gene}`;
+  // A typical phenotype that still has to be confirmed is not shown in the all-clear colour.
+  const tone = phenotypeTone(g.phenotype);
+  const border = tone === 'normal' && g.caveats.length > 0 ? 'warning' : tone;
   return (
-    <article className={`card gene gene-${phenotypeTone(g.phenotype)}`} aria-labelledby={id} data-gene={g.gene}>
+    <article className={`card gene gene-${border}`} aria-labelledby={id} data-gene={g.gene}>
       <header className="gene-head">
         <h3 id={id}>{g.gene}</h3>
         <span className="diplotype">{g.diplotype}</span>
       </header>
-      <p className="phenotype">{g.phenotype}</p>
+      <p className="phenotype">
+        {g.phenotype}
+        {g.caveats.length > 0 && (
+          <span className="badge badge-warning caveat-count">
+            <span aria-hidden="true">⚠ </span>
+            {g.caveats.length === 1 ? '1 caveat' : `${g.caveats.length} caveats`}
+          </span>
+        )}
+      </p>
+      <Caveats g={g} />
       <dl className="facts">
         {g.activityScore && (
           <>
@@ -148,7 +198,7 @@ export default function PgxPanel({ patientId }: { patientId: string }) {
     );
   }
   const { genes } = load.data;
-  const attention = genes.filter((g) => ['critical', 'warning'].includes(phenotypeTone(g.phenotype)));
+  const attention = genes.filter(needsAttention);
   const others = genes.filter((g) => !attention.includes(g));
   return (
     <section aria-labelledby="pgx-title" className="pgx stack-lg">

@@ -7,12 +7,13 @@ import { ownPatientId } from '../../auth/session.ts';
 import { search } from '../../api/fhir.ts';
 import { recentResultsQuery } from '../../logic/observations.ts';
 import { pgxSummary } from '../../api/pgx.ts';
+import { patientNotes, shownToPatient } from '../../logic/pgx.ts';
 import { metrics, weeklySummary, type MetricId } from '../../api/wearables.ts';
 import { useLoad } from '../../components/useLoad.ts';
 import { Empty, Loaded } from '../../components/States.tsx';
 import { conceptText, formatDate, quantity } from '../../components/format.ts';
 import { MetricChart, MetricPicker } from '../clinician/LifestylePanel.tsx';
-import { explainForPatient, phenotypeTone } from '../../components/pgxWords.ts';
+import { explainForPatient } from '../../components/pgxWords.ts';
 import { useTitle } from '../../components/useTitle.ts';
 
 function GeneticsExplained({ me }: { me: string }) {
@@ -22,7 +23,8 @@ function GeneticsExplained({ me }: { me: string }) {
       <h2 id="my-genes">Your genes and your medicines</h2>
       <Loaded load={load} retry={retry} label="Loading your genetic results">
         {(s) => {
-          const notable = s.genes.filter((g) => ['critical', 'warning'].includes(phenotypeTone(g.phenotype)));
+          // Results that change medicine choices, and results with a note for her (e.g. copy number not counted).
+          const notable = s.genes.filter(shownToPatient);
           if (s.genes.length === 0) return <Empty>You have no genetic (pharmacogenomic) test results on record.</Empty>;
           return (
             <div className="stack">
@@ -36,6 +38,11 @@ function GeneticsExplained({ me }: { me: string }) {
                     {g.gene}: {g.phenotype}
                   </h3>
                   <p>{explainForPatient(g.gene, g.phenotype, g.drugs.map((d) => d.drug))}</p>
+                  {patientNotes(g).map((text) => (
+                    <p key={text} className="explain-note">
+                      {text}
+                    </p>
+                  ))}
                   <p className="muted small">
                     Test result {g.diplotype} · {g.source} · {formatDate(g.date)}
                   </p>
