@@ -1,11 +1,13 @@
 // The web app end to end: a real `flaura serve` with demo data, driven in Debian's headless Chromium.
 // Runs in the PGlite pass only (`flaura serve` uses its embedded database; the browser flow is the same on both).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { testDbKind } from '../../test-db.ts';
+import { loadAlleleDefinitions } from '../../../src/modules/pgx/matcher/definitions.ts';
+import { panelVcf } from '../../../src/modules/pgx/synthetic/allele-vcf.ts';
 import { initialBundle, webDist } from '../../../scripts/web-bundle-size.ts';
 import { apiGet, signIn, writeHeartRateFile } from './flow.ts';
 import { axeViolations, buildWeb, repoRoot, launchBrowser, newPage, screenshot, startServer, viewports, type RunningServer } from './harness.ts';
@@ -364,6 +366,52 @@ describe.skipIf(testDbKind === 'postgres')('web app (Chromium)', () => {
       await section.getByText(/Stored results for \d+ genes|already on record/).waitFor();
       await expectAccessible(page, 'import');
       await shoot(page, 'import');
+    });
+
+    it('CYP2D6 called from a VCF (opt-in) shows its copy-number caveat to the clinician and, in plain words, to the patient', async () => {
+      const page = clinician;
+      // A VCF of CYP2D6 *1/*1 (a normal metabolizer from SNVs) written from the allele definitions, imported for James
+      // with the opt-in; his other genes are not in the file, so they keep their calls.
+      const vcf = join(files, 'demo-james-cyp2d6.vcf');
+      writeFileSync(vcf, panelVcf(loadAlleleDefinitions().optIn, { CYP2D6: ['*1', '*1'] }, { sample: 'demo-james' }));
+      await page.getByRole('link', { name: 'Import' }).click();
+      await page.getByLabel('Patient ID').fill('demo-james');
+      const section = page.locator('section[aria-labelledby="imp-pgx"]');
+      await section.getByLabel('Call CYP2D6 from the VCF (no copy number)').check();
+      await section.getByLabel('VCF or lab PGx result').setInputFiles(vcf);
+      await section.getByRole('button', { name: 'Upload' }).click();
+      await section.getByText(/CYP2D6 was called from the VCF without copy number/).waitFor();
+
+      // The clinician: a card (not a table row) with the caveat under the phenotype; PharmCAT's notes stay in the evidence.
+      await page.goto(`${server.url}/patients/demo-james/genomics`);
+      const card = page.locator('article[data-gene="CYP2D6"]');
+      await card.waitFor();
+      expect(await card.locator('.phenotype').textContent()).toMatch(/^Normal Metabolizer.*1 caveat$/);
+      const caveats = card.getByRole('list', { name: 'Caveats for CYP2D6' }).getByRole('listitem');
+      expect(await caveats.count()).toBe(1);
+      expect(await caveats.first().getAttribute('data-code')).toBe('CYP2D6_COPY_NUMBER_NOT_ASSESSED');
+      expect(await caveats.first().textContent()).toMatch(/copy number/);
+      expect(await card.textContent()).not.toContain('MESSAGE_NOTE');
+      await card.locator('summary', { hasText: 'Evidence for CYP2D6' }).click();
+      await card.getByText(/^Call notes \(\d+\)$/).waitFor();
+      expect(await card.locator('.call-notes').textContent()).toContain('MESSAGE_NOTE');
+      expect(await page.locator('tr', { has: page.locator('th', { hasText: /^CYP2D6$/ }) }).count()).toBe(0);
+      await expectAccessible(page, 'PGx panel with a caveat');
+      await shoot(page, 'pgx-caveat');
+
+      // The patient: her result with the plain-language note the explanation data gives for this warning.
+      const notes = JSON.parse(readFileSync(join(repoRoot, 'data', 'pgx', 'phenotypes', 'patient-explanations.json'), 'utf8')) as { callWarnings: Record<string, string> };
+      const { context, page: james } = await newPage(browser);
+      try {
+        await signIn(james, server.url, 'james');
+        const gene = james.locator('article.explain-gene', { has: james.getByRole('heading', { name: 'CYP2D6: Normal Metabolizer' }) });
+        await gene.waitFor();
+        await gene.getByText(notes.callWarnings.CYP2D6_COPY_NUMBER_NOT_ASSESSED!, { exact: true }).waitFor();
+        await expectAccessible(james, 'portal home with a caveat');
+        await shoot(james, 'portal-pgx-caveat');
+      } finally {
+        await context.close();
+      }
     });
   });
 });
