@@ -105,6 +105,8 @@ describe('POST /pgx/patients/{id}/results?cyp2d6FromVcf=true', () => {
     // The plain-language note the patient explanation gives, for the portal to show with the result.
     expect(gene?.warnings.find((w) => w.code === COPY_NUMBER)?.patientText).toMatch(/did not count how many copies of this gene you have/);
     expect(s.genes.find((g) => g.gene === 'CYP2C19')?.warnings.map((w) => w.code)).not.toContain(COPY_NUMBER);
+    // PharmCAT's two CYP2D6 notes (research mode, gene note) share a code: both are kept.
+    expect(gene?.warnings.filter((w) => w.code === 'MESSAGE_NOTE').length).toBeGreaterThanOrEqual(2);
     const codeine = s.drugs.find((d) => d.drug === 'codeine');
     expect(codeine?.guidance.find((g) => g.source === 'CPIC')?.lookupKey).toEqual({ CYP2D6: '1.0' });
   });

@@ -140,7 +140,7 @@ export async function readPgxSummary(store: FhirStore, patientId: string, option
     if (!gene || !entry || entry.reportId !== (report(o)?.id ?? '')) continue;
     entry.diplotypes.push(withoutGene(o.valueCodeableConcept?.text, gene));
     entry.observationIds.push(o.id ?? '');
-    for (const w of (o.note ?? []).map((n) => noteWarning(n.text))) if (w && !entry.warnings.some((x) => x.code === w.code)) entry.warnings.push(w);
+    for (const w of (o.note ?? []).map((n) => noteWarning(n.text))) if (w && !entry.warnings.some((x) => x.code === w.code && x.message === w.message)) entry.warnings.push(w);
   }
   // Genotype Observations are written in score order; keep that order (their ids are not ordered).
   for (const g of genes.values()) {
