@@ -86,6 +86,9 @@ export function dataVersionText(v: Record<string, string>): string {
  * - CN_UNSPECIFIED: a duplication of unknown copy number, so no activity score.
  * - UNKNOWN_ALLELE: an allele absent from the phenotype table.
  * - G6PD_MALE_HETEROZYGOUS / G6PD_FEMALE_HEMIZYGOUS: the call does not fit the recorded sex.
+ * - UNLISTED_ALLELE_RESULT_HOLDS: a variant the phenotype table lacks, the result standing whatever its function.
+ * - PHENOTYPE_SEVERAL_SCORES: a lab phenotype without activity score, guidance shown for every score it covers.
+ * - COMBINATION_NOT_PHENOTYPED: a combination/partial allele (research option), no phenotype.
  */
 export const CLINICAL_WARNING_CODES: ReadonlySet<string> = new Set([
   'CYP2D6_COPY_NUMBER_NOT_ASSESSED',
@@ -94,6 +97,9 @@ export const CLINICAL_WARNING_CODES: ReadonlySet<string> = new Set([
   'UNKNOWN_ALLELE',
   'G6PD_MALE_HETEROZYGOUS',
   'G6PD_FEMALE_HEMIZYGOUS',
+  'UNLISTED_ALLELE_RESULT_HOLDS',
+  'PHENOTYPE_SEVERAL_SCORES',
+  'COMBINATION_NOT_PHENOTYPED',
 ]);
 
 export function isClinicalWarning(w: PgxCallWarning): boolean {
