@@ -2,7 +2,9 @@
 // once, not once per sample). gVCF reference blocks are a single-sample feature and are not expanded here.
 import { FlauraError } from '../../../errors.ts';
 import { parseDataLineSamples, parseHeaderLine, type VcfGenotype } from './lines.ts';
-import { replaces, withVcfLines, type ReadVcfOptions } from './reader.ts';
+import { forEachLine } from './byte-lines.ts';
+import { DataLineFilter } from './line-filter.ts';
+import { replaces, withVcfBytes, type ReadVcfOptions } from './reader.ts';
 
 export interface VcfCohortResult {
   samples: string[];
@@ -14,45 +16,72 @@ function vcfError(message: string): FlauraError {
   return new FlauraError('PGX_VCF_INVALID', 400, message);
 }
 
+type CohortOptions = Omit<ReadVcfOptions, 'sample' | 'onProgress'> & { samples?: readonly string[] };
+
 /** Reads all samples (or the listed ones) of a VCF at `positions`. Errors as `readVcf`. */
-export async function readVcfCohort(path: string, options: Omit<ReadVcfOptions, 'sample'> & { samples?: readonly string[] }): Promise<VcfCohortResult> {
-  return withVcfLines(path, options.onProgress, async (lines) => {
-    let lineNo = 0;
-    let columns: number[] | undefined;
-    let samples: string[] = [];
-    let genotypes: Map<string, VcfGenotype>[] = [];
-    for await (const line of lines) {
-      lineNo++;
-      if (line === '') continue;
-      if (!columns) {
-        if (lineNo === 1) {
-          if (!line.startsWith('##fileformat=VCF')) throw vcfError('line 1: a VCF must start with ##fileformat=VCFv4.x');
-          continue;
-        }
-        if (line.startsWith('##')) {
-          parseHeaderLine(line, lineNo);
-          continue;
-        }
-        if (!line.startsWith('#CHROM')) throw vcfError(`line ${lineNo}: expected the #CHROM header line before the records`);
-        const cols = line.split('\t');
-        if (cols.length < 10 || cols[8] !== 'FORMAT') throw vcfError(`line ${lineNo}: the #CHROM line has no FORMAT and sample columns`);
-        const all = cols.slice(9);
-        samples = options.samples ? [...options.samples] : all;
-        const unknown = samples.filter((s) => !all.includes(s));
-        if (unknown.length > 0) throw new FlauraError('PGX_VCF_SAMPLE_UNKNOWN', 400, `sample(s) ${unknown.join(', ')} not in the VCF`);
-        columns = samples.map((s) => 9 + all.indexOf(s));
-        genotypes = samples.map(() => new Map());
-        continue;
-      }
-      const record = parseDataLineSamples(line, lineNo, columns, options.positions);
-      if (!record) continue;
-      record.genotypes.forEach((g, i) => {
-        const map = genotypes[i]!;
-        if (replaces(map.get(record.key), g)) map.set(record.key, g);
-      });
+export async function readVcfCohort(path: string, options: CohortOptions & Pick<ReadVcfOptions, 'onProgress'>): Promise<VcfCohortResult> {
+  return withVcfBytes(path, options.onProgress, (chunks) => readVcfCohortBytes(chunks, options));
+}
+
+/** The same from (decompressed) byte chunks; only the header and the records at requested positions are decoded. */
+export async function readVcfCohortBytes(chunks: AsyncIterable<Buffer>, options: CohortOptions): Promise<VcfCohortResult> {
+  const reader = new CohortReader(options);
+  await forEachLine(chunks, (buf, start, end) => reader.bytes(buf, start, end));
+  return reader.result();
+}
+
+class CohortReader {
+  private lineNo = 0;
+  private columns: number[] | undefined;
+  private samples: string[] = [];
+  private genotypes: Map<string, VcfGenotype>[] = [];
+  private readonly filter: DataLineFilter;
+
+  constructor(private readonly options: CohortOptions) {
+    this.filter = new DataLineFilter(options.positions, false);
+  }
+
+  bytes(buf: Buffer, start: number, end: number): void {
+    this.lineNo++;
+    if (start === end) return;
+    if (!this.columns) this.header(buf.toString('utf8', start, end));
+    else if (this.filter.mustParse(buf, start, end)) this.record(buf.toString('utf8', start, end), this.columns);
+  }
+
+  private header(line: string): void {
+    const lineNo = this.lineNo;
+    if (lineNo === 1) {
+      if (!line.startsWith('##fileformat=VCF')) throw vcfError('line 1: a VCF must start with ##fileformat=VCFv4.x');
+      return;
     }
-    if (lineNo === 0) throw vcfError('line 1: empty file, not a VCF');
-    if (!columns) throw vcfError(`line ${lineNo}: no #CHROM header line`);
-    return { samples, genotypes };
-  });
+    if (line.startsWith('##')) {
+      parseHeaderLine(line, lineNo);
+      return;
+    }
+    if (!line.startsWith('#CHROM')) throw vcfError(`line ${lineNo}: expected the #CHROM header line before the records`);
+    const cols = line.split('\t');
+    if (cols.length < 10 || cols[8] !== 'FORMAT') throw vcfError(`line ${lineNo}: the #CHROM line has no FORMAT and sample columns`);
+    const all = cols.slice(9);
+    const samples = this.options.samples ? [...this.options.samples] : all;
+    const unknown = samples.filter((s) => !all.includes(s));
+    if (unknown.length > 0) throw new FlauraError('PGX_VCF_SAMPLE_UNKNOWN', 400, `sample(s) ${unknown.join(', ')} not in the VCF`);
+    this.samples = samples;
+    this.columns = samples.map((s) => 9 + all.indexOf(s));
+    this.genotypes = samples.map(() => new Map());
+  }
+
+  private record(line: string, columns: number[]): void {
+    const record = parseDataLineSamples(line, this.lineNo, columns, this.options.positions);
+    if (!record) return;
+    record.genotypes.forEach((g, i) => {
+      const map = this.genotypes[i]!;
+      if (replaces(map.get(record.key), g)) map.set(record.key, g);
+    });
+  }
+
+  result(): VcfCohortResult {
+    if (this.lineNo === 0) throw vcfError('line 1: empty file, not a VCF');
+    if (!this.columns) throw vcfError(`line ${this.lineNo}: no #CHROM header line`);
+    return { samples: this.samples, genotypes: this.genotypes };
+  }
 }

@@ -1,10 +1,11 @@
 // Streaming VCF 4.x reader (plain, gzip or bgzip) that keeps only the genotypes at requested PGx positions.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { FlauraError } from '../../../errors.ts';
+import { forEachLine } from './byte-lines.ts';
+import { DataLineFilter, positionsByChromosome } from './line-filter.ts';
 import { parseDataLine, parseHeaderLine, referenceBlock } from './lines.ts';
 import type { VcfGenotype } from './lines.ts';
 
@@ -44,11 +45,14 @@ async function isGzip(path: string): Promise<boolean> {
  * `##reference` names GRCh37/hg19, `PGX_VCF_SAMPLE_UNKNOWN` for an unknown sample.
  */
 export async function readVcf(path: string, options: ReadVcfOptions): Promise<VcfReadResult> {
-  return withVcfLines(path, options.onProgress, (lines) => readLines(lines, options));
+  return withVcfBytes(path, options.onProgress, (chunks) => readVcfBytes(chunks, options));
 }
 
-/** Opens a VCF (plain, gzip or bgzip) as lines for `fn`; errors other than FlauraError become 400 `PGX_VCF_INVALID`. */
-export async function withVcfLines<T>(path: string, onProgress: ReadVcfOptions['onProgress'], fn: (lines: AsyncIterable<string>) => Promise<T>): Promise<T> {
+/**
+ * Opens a VCF (plain, gzip or bgzip) as a stream of (decompressed) byte chunks for `fn`; errors other than FlauraError
+ * become 400 `PGX_VCF_INVALID`. Split it into lines with `forEachLine`: the bytes are not decoded as a whole.
+ */
+export async function withVcfBytes<T>(path: string, onProgress: ReadVcfOptions['onProgress'], fn: (chunks: AsyncIterable<Buffer>) => Promise<T>): Promise<T> {
   let total = 0;
   try {
     total = (await stat(path)).size;
@@ -64,15 +68,16 @@ export async function withVcfLines<T>(path: string, onProgress: ReadVcfOptions['
       onProgress(bytesRead, total);
     });
   }
-  const text: Readable = gz ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
-  if (gz) raw.on('error', (e) => text.destroy(e));
+  const bytes: Readable = gz ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
+  if (gz) raw.on('error', (e) => bytes.destroy(e));
   try {
-    return await fn(createInterface({ input: text, crlfDelay: Infinity }));
+    return await fn(bytes);
   } catch (err) {
     if (err instanceof FlauraError) throw err;
     throw vcfError(`cannot read VCF file ${path}: ${(err as Error).message}`);
   } finally {
     raw.destroy();
+    bytes.destroy();
   }
 }
 
@@ -88,52 +93,86 @@ export function replaces(existing: VcfGenotype | undefined, next: VcfGenotype): 
 
 /** Parses VCF lines from any line source (exported for tests and for in-memory input). */
 export async function readLines(lines: AsyncIterable<string>, options: Omit<ReadVcfOptions, 'onProgress'>): Promise<VcfReadResult> {
-  let lineNo = 0;
-  let sawFormat = false;
-  let sampleColumn = -1;
-  let sample = '';
-  const genotypes = new Map<string, VcfGenotype>();
-  const sortedByChrom = new Map<string, number[]>();
-  for (const key of options.positions) {
-    const colon = key.lastIndexOf(':');
-    const chrom = key.slice(0, colon);
-    const list = sortedByChrom.get(chrom) ?? [];
-    list.push(Number(key.slice(colon + 1)));
-    sortedByChrom.set(chrom, list);
+  const reader = new SampleReader(options);
+  for await (const line of lines) reader.line(line);
+  return reader.result();
+}
+
+/**
+ * Parses a VCF from (decompressed) byte chunks: the lines are split and pre-checked as bytes, and only the header,
+ * the records at requested positions and the gVCF blocks that may cover them are decoded (see `DataLineFilter`).
+ * Same results and errors as `readLines` over the same text.
+ */
+export async function readVcfBytes(chunks: AsyncIterable<Buffer>, options: Omit<ReadVcfOptions, 'onProgress'>): Promise<VcfReadResult> {
+  const reader = new SampleReader(options);
+  await forEachLine(chunks, (buf, start, end) => reader.bytes(buf, start, end));
+  return reader.result();
+}
+
+/** One sample's genotypes, fed line by line (as text or as bytes). */
+class SampleReader {
+  private lineNo = 0;
+  private sawFormat = false;
+  private sampleColumn = -1;
+  private sample = '';
+  private readonly genotypes = new Map<string, VcfGenotype>();
+  private readonly sortedByChrom: Map<string, number[]>;
+  private readonly filter: DataLineFilter;
+
+  constructor(private readonly options: Omit<ReadVcfOptions, 'onProgress'>) {
+    this.sortedByChrom = positionsByChromosome(options.positions);
+    this.filter = new DataLineFilter(options.positions, true);
   }
-  for (const list of sortedByChrom.values()) list.sort((a, b) => a - b);
-  for await (const line of lines) {
-    lineNo++;
-    if (line === '') continue;
-    if (sampleColumn < 0) {
-      if (lineNo === 1) {
-        if (!line.startsWith('##fileformat=VCF')) throw vcfError(`line 1: a VCF must start with ##fileformat=VCFv4.x`);
-        sawFormat = true;
-        continue;
-      }
-      if (line.startsWith('##')) {
-        parseHeaderLine(line, lineNo);
-        continue;
-      }
-      if (!line.startsWith('#CHROM')) throw vcfError(`line ${lineNo}: expected the #CHROM header line before the records`);
-      const cols = line.split('\t');
-      const samples = cols.slice(9);
-      if (cols.length < 10 || cols[8] !== 'FORMAT') throw vcfError(`line ${lineNo}: the #CHROM line has no FORMAT and sample columns`);
-      const wanted = options.sample ?? samples[0] ?? '';
-      const idx = samples.indexOf(wanted);
-      if (idx < 0) throw new FlauraError('PGX_VCF_SAMPLE_UNKNOWN', 400, `sample "${wanted}" is not in the VCF (samples: ${samples.join(', ')})`);
-      sampleColumn = 9 + idx;
-      sample = wanted;
-      continue;
+
+  line(line: string): void {
+    this.lineNo++;
+    if (line === '') return;
+    if (this.sampleColumn < 0) this.header(line);
+    else this.record(line);
+  }
+
+  bytes(buf: Buffer, start: number, end: number): void {
+    this.lineNo++;
+    if (start === end) return;
+    if (this.sampleColumn < 0) this.header(buf.toString('utf8', start, end));
+    else if (this.filter.mustParse(buf, start, end)) this.record(buf.toString('utf8', start, end));
+  }
+
+  private header(line: string): void {
+    const lineNo = this.lineNo;
+    if (lineNo === 1) {
+      if (!line.startsWith('##fileformat=VCF')) throw vcfError(`line 1: a VCF must start with ##fileformat=VCFv4.x`);
+      this.sawFormat = true;
+      return;
     }
-    const record = parseDataLine(line, lineNo, sampleColumn, options.positions);
+    if (line.startsWith('##')) {
+      parseHeaderLine(line, lineNo);
+      return;
+    }
+    if (!line.startsWith('#CHROM')) throw vcfError(`line ${lineNo}: expected the #CHROM header line before the records`);
+    const cols = line.split('\t');
+    const samples = cols.slice(9);
+    if (cols.length < 10 || cols[8] !== 'FORMAT') throw vcfError(`line ${lineNo}: the #CHROM line has no FORMAT and sample columns`);
+    const wanted = this.options.sample ?? samples[0] ?? '';
+    const idx = samples.indexOf(wanted);
+    if (idx < 0) throw new FlauraError('PGX_VCF_SAMPLE_UNKNOWN', 400, `sample "${wanted}" is not in the VCF (samples: ${samples.join(', ')})`);
+    this.sampleColumn = 9 + idx;
+    this.sample = wanted;
+  }
+
+  private record(line: string): void {
+    const { genotypes, lineNo, sampleColumn } = this;
+    const record = parseDataLine(line, lineNo, sampleColumn, this.options.positions);
     if (record && replaces(genotypes.get(record.key), record.genotype)) genotypes.set(record.key, record.genotype);
-    for (const block of referenceBlock(line, lineNo, sampleColumn, sortedByChrom)) {
+    for (const block of referenceBlock(line, lineNo, sampleColumn, this.sortedByChrom)) {
       const key = `${block.chromosome}:${block.position}`;
       if (!genotypes.has(key)) genotypes.set(key, block);
     }
   }
-  if (!sawFormat) throw vcfError('line 1: empty file, not a VCF');
-  if (sampleColumn < 0) throw vcfError(`line ${lineNo}: no #CHROM header line`);
-  return { sample, genotypes };
+
+  result(): VcfReadResult {
+    if (!this.sawFormat) throw vcfError('line 1: empty file, not a VCF');
+    if (this.sampleColumn < 0) throw vcfError(`line ${this.lineNo}: no #CHROM header line`);
+    return { sample: this.sample, genotypes: this.genotypes };
+  }
 }

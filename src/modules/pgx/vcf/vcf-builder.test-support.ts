@@ -26,3 +26,9 @@ export function writeVcf(text: string, gzip = false): string {
   }
   return path;
 }
+
+/** Yields `text`'s bytes in chunks of `size` (the last one shorter), to put lines across chunk boundaries. */
+export async function* chunked(text: string, size: number): AsyncGenerator<Buffer> {
+  const bytes = Buffer.from(text, 'utf8');
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}
