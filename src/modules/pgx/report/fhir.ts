@@ -99,8 +99,18 @@ function phenotypeObservation(ctx: Ctx, g: GeneResult, p: GenePhenotype, i: numb
       ...(p.activityScore ? [{ code: flauraCode('activity-score', 'Activity score'), valueString: p.activityScore }] : []),
     ],
     derivedFrom: from,
-    ...(p.activityScore ? { note: [{ text: `Activity score ${p.activityScore}` }] } : {}),
+    ...phenotypeNotes(g, p),
   });
+}
+
+/**
+ * The activity score and the phenotyper's warnings (how the phenotype was derived, what could change it) as notes; a call
+ * without diplotype (a lab phenotype) has no genotype Observation, so its call warnings come here too.
+ */
+function phenotypeNotes(g: GeneResult, p: GenePhenotype): Pick<Observation, 'note'> {
+  const warnings = [...(g.call.diplotypes.length === 0 ? g.call.warnings : []), ...g.warnings];
+  const notes = [...(p.activityScore ? [`Activity score ${p.activityScore}`] : []), ...warnings.map((w) => `${w.code}: ${w.message}`)];
+  return notes.length > 0 ? { note: notes.map((text) => ({ text })) } : {};
 }
 
 function implicationObservation(ctx: Ctx, drug: string, m: MatchedRecommendation, i: number, from: Ref[]): string {

@@ -117,6 +117,16 @@ describe('POST /pgx/patients/{id}/results', () => {
     expect((await post('p7', both, {}, '?sample=RUDO')).json).toMatchObject({ status: 'unchanged' });
   });
 
+  it("the phenotyper's warnings are stored with the phenotype and shown by the summary (a lab phenotype without score)", async () => {
+    await createPatient('p8');
+    const res = await post('p8', 'gene\tdiplotype\tphenotype\nCYP2D6\t\tIntermediate Metabolizer\n', { 'content-type': 'text/tab-separated-values' }, '?filename=lab.tsv');
+    expect(res.status, JSON.stringify(res.json)).toBe(201);
+    const cyp2d6 = (await summary('p8')).genes.find((g) => g.gene === 'CYP2D6');
+    expect(cyp2d6?.lookupKeys).toEqual(['0.25', '0.5', '0.75', '1.0']);
+    expect(cyp2d6?.warnings.find((w) => w.code === 'PHENOTYPE_SEVERAL_SCORES')?.message).toMatch(/covers scores 0.25, 0.5, 0.75, 1.0/);
+    expect(cyp2d6?.warnings.map((w) => w.code)).toContain('MESSAGE_NOTE');
+  });
+
   it('summarises the stored result per gene and per drug, read back from FHIR', async () => {
     const s = await summary('p1');
     const cyp = s.genes.find((g) => g.gene === 'CYP2C19');

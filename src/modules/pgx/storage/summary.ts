@@ -19,7 +19,8 @@ export interface PgxSummaryGene {
   lookupKeys: string[];
   source: 'vcf' | 'outside-call' | 'unknown';
   /**
-   * The call's warnings as stored with its genotype (e.g. CYP2D6_COPY_NUMBER_NOT_ASSESSED for CYP2D6 called from a VCF);
+   * The call's warnings as stored with its genotype (e.g. CYP2D6_COPY_NUMBER_NOT_ASSESSED for CYP2D6 called from a VCF)
+   * and the phenotyper's as stored with its phenotype (e.g. PHENOTYPE_SEVERAL_SCORES);
    * `patientText` is the plain-language note the patient explanation adds for that warning (data/pgx/phenotypes).
    */
   warnings: { code: string; message: string; patientText?: string }[];
@@ -64,12 +65,17 @@ function loincComponents(obs: Observation, code: string): NonNullable<Observatio
   return (obs.component ?? []).filter((c) => (c.code.coding ?? []).some((x) => x.system === LOINC && x.code === code));
 }
 
-/** A genotype note written from a call warning (`CODE: message`, report/fhir.ts); other notes (ties) are not warnings. */
+/** A note written from a warning (`CODE: message`, report/fhir.ts); other notes (ties, the activity score) are not warnings. */
 function noteWarning(text: string | undefined): PgxSummaryGene['warnings'][number] | undefined {
   const m = /^([A-Z][A-Z0-9_]+): ([\s\S]+)$/.exec(text ?? '');
   if (!m) return undefined;
   const patientText = loadPatientTemplates().callWarnings?.[m[1]!];
   return { code: m[1]!, message: m[2]!, ...(patientText ? { patientText } : {}) };
+}
+
+/** The warnings written as notes of a genotype (the call's) or phenotype Observation (the phenotyper's), once each. */
+function addNoteWarnings(entry: PgxSummaryGene, o: Observation): void {
+  for (const w of (o.note ?? []).map((n) => noteWarning(n.text))) if (w && !entry.warnings.some((x) => x.code === w.code && x.message === w.message)) entry.warnings.push(w);
 }
 
 function dataVersionOf(report: DiagnosticReport | undefined): Record<string, string> {
@@ -132,6 +138,7 @@ export async function readPgxSummary(store: FhirStore, patientId: string, option
     const key = flauraComponent(o, 'lookup-key');
     if (key && !entry.lookupKeys.includes(key)) entry.lookupKeys.push(key);
     entry.observationIds.push(o.id ?? '');
+    addNoteWarnings(entry, o);
     genes.set(gene, entry);
   }
   for (const o of observations.filter((x) => hasLoinc(x, CODES.genotype))) {
@@ -140,7 +147,7 @@ export async function readPgxSummary(store: FhirStore, patientId: string, option
     if (!gene || !entry || entry.reportId !== (report(o)?.id ?? '')) continue;
     entry.diplotypes.push(withoutGene(o.valueCodeableConcept?.text, gene));
     entry.observationIds.push(o.id ?? '');
-    for (const w of (o.note ?? []).map((n) => noteWarning(n.text))) if (w && !entry.warnings.some((x) => x.code === w.code && x.message === w.message)) entry.warnings.push(w);
+    addNoteWarnings(entry, o);
   }
   // Genotype Observations are written in score order; keep that order (their ids are not ordered).
   for (const g of genes.values()) {
