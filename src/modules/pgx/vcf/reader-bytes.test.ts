@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { FlauraError } from '../../../errors.ts';
 import { readVcfCohortBytes } from './cohort.ts';
 import { DataLineFilter } from './line-filter.ts';
-import { readLines, readVcfBytes, type VcfReadResult } from './reader.ts';
-import { chunked, vcfText } from './vcf-builder.test-support.ts';
+import { readLines, readVcf, readVcfBytes, type VcfReadResult } from './reader.ts';
+import { chunked, vcfText, writeVcf } from './vcf-builder.test-support.ts';
 
 const POSITIONS = new Set(['chr10:100', 'chr10:200', 'chr10:300', 'chrX:500', 'chrX:600', 'chrX:700', 'chrM:73', 'chrM:150', 'chrM:263', 'chrM:750']);
 const SIZES = [1, 2, 3, 7, 16, 61, 1 << 20];
@@ -87,6 +87,14 @@ describe('readVcfBytes', () => {
       expect((await errorOf(textReader(text))).message).toMatch(message);
       for (const size of SIZES) expect((await errorOf(readVcfBytes(chunked(text, size), { positions: POSITIONS }))).message).toMatch(message);
     }
+  });
+
+  it('reports progress up to the file size for a plain file (bytes read, as for gzip)', async () => {
+    const text = vcfText([{ chrom: '10', pos: 100, ref: 'C', alt: 'T', gts: ['0/1'] }]);
+    const seen: [number, number][] = [];
+    const { genotypes } = await readVcf(writeVcf(text), { positions: POSITIONS, onProgress: (bytes, total) => seen.push([bytes, total]) });
+    expect(genotypes.get('chr10:100')?.alleles).toEqual(['C', 'T']);
+    expect(seen.at(-1)).toEqual([Buffer.byteLength(text), Buffer.byteLength(text)]);
   });
 
   it('reads the cohort form from tiny chunks as from one', async () => {
