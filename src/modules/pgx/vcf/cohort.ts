@@ -1,7 +1,7 @@
 // Multi-sample VCFs in one pass: every sample's genotypes at the PGx positions (a 1,000-sample cohort file is read
 // once, not once per sample). gVCF reference blocks are a single-sample feature and are not expanded here.
 import { FlauraError } from '../../../errors.ts';
-import { parseDataLineSamples, parseHeaderLine, type VcfGenotype } from './lines.ts';
+import { headerLine, parseDataLineSamples, type VcfGenotype } from './lines.ts';
 import { forEachLine } from './byte-lines.ts';
 import { DataLineFilter } from './line-filter.ts';
 import { replaces, withVcfBytes, type ReadVcfOptions } from './reader.ts';
@@ -49,19 +49,8 @@ class CohortReader {
   }
 
   private header(line: string): void {
-    const lineNo = this.lineNo;
-    if (lineNo === 1) {
-      if (!line.startsWith('##fileformat=VCF')) throw vcfError('line 1: a VCF must start with ##fileformat=VCFv4.x');
-      return;
-    }
-    if (line.startsWith('##')) {
-      parseHeaderLine(line, lineNo);
-      return;
-    }
-    if (!line.startsWith('#CHROM')) throw vcfError(`line ${lineNo}: expected the #CHROM header line before the records`);
-    const cols = line.split('\t');
-    if (cols.length < 10 || cols[8] !== 'FORMAT') throw vcfError(`line ${lineNo}: the #CHROM line has no FORMAT and sample columns`);
-    const all = cols.slice(9);
+    const all = headerLine(line, this.lineNo);
+    if (!all) return;
     const samples = this.options.samples ? [...this.options.samples] : all;
     const unknown = samples.filter((s) => !all.includes(s));
     if (unknown.length > 0) throw new FlauraError('PGX_VCF_SAMPLE_UNKNOWN', 400, `sample(s) ${unknown.join(', ')} not in the VCF`);

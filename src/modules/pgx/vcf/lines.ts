@@ -25,6 +25,26 @@ export interface VcfGenotype {
 
 const WRONG_BUILD = /grch37|hg19|b37|hs37d5|ncbi37|human_g1k_v37/i;
 
+/**
+ * One line of the header, in order: line 1 must be `##fileformat=VCF…`, `##` lines are checked (`parseHeaderLine`), and
+ * the `#CHROM` line ends the header. Returns the sample names when `line` is the `#CHROM` line, else undefined; throws
+ * 400 `PGX_VCF_INVALID` with the line number for anything else.
+ */
+export function headerLine(line: string, lineNo: number): string[] | undefined {
+  if (lineNo === 1) {
+    if (!line.startsWith('##fileformat=VCF')) throw new FlauraError('PGX_VCF_INVALID', 400, 'line 1: a VCF must start with ##fileformat=VCFv4.x');
+    return undefined;
+  }
+  if (line.startsWith('##')) {
+    parseHeaderLine(line, lineNo);
+    return undefined;
+  }
+  if (!line.startsWith('#CHROM')) throw new FlauraError('PGX_VCF_INVALID', 400, `line ${lineNo}: expected the #CHROM header line before the records`);
+  const cols = line.split('\t');
+  if (cols.length < 10 || cols[8] !== 'FORMAT') throw new FlauraError('PGX_VCF_INVALID', 400, `line ${lineNo}: the #CHROM line has no FORMAT and sample columns`);
+  return cols.slice(9);
+}
+
 /** Checks a `##` meta line; rejects a `##reference` / `##assembly` naming GRCh37 (the definitions are GRCh38). */
 export function parseHeaderLine(line: string, lineNo: number): void {
   if ((line.startsWith('##reference=') || line.startsWith('##assembly=')) && WRONG_BUILD.test(line)) {

@@ -6,7 +6,7 @@ import { createGunzip } from 'node:zlib';
 import { FlauraError } from '../../../errors.ts';
 import { forEachLine } from './byte-lines.ts';
 import { DataLineFilter, positionsByChromosome } from './line-filter.ts';
-import { parseDataLine, parseHeaderLine, referenceBlock } from './lines.ts';
+import { headerLine, parseDataLine, referenceBlock } from './lines.ts';
 import type { VcfGenotype } from './lines.ts';
 
 export type { VcfGenotype } from './lines.ts';
@@ -139,20 +139,9 @@ class SampleReader {
   }
 
   private header(line: string): void {
-    const lineNo = this.lineNo;
-    if (lineNo === 1) {
-      if (!line.startsWith('##fileformat=VCF')) throw vcfError(`line 1: a VCF must start with ##fileformat=VCFv4.x`);
-      this.sawFormat = true;
-      return;
-    }
-    if (line.startsWith('##')) {
-      parseHeaderLine(line, lineNo);
-      return;
-    }
-    if (!line.startsWith('#CHROM')) throw vcfError(`line ${lineNo}: expected the #CHROM header line before the records`);
-    const cols = line.split('\t');
-    const samples = cols.slice(9);
-    if (cols.length < 10 || cols[8] !== 'FORMAT') throw vcfError(`line ${lineNo}: the #CHROM line has no FORMAT and sample columns`);
+    if (this.lineNo === 1) this.sawFormat = true;
+    const samples = headerLine(line, this.lineNo);
+    if (!samples) return;
     const wanted = this.options.sample ?? samples[0] ?? '';
     const idx = samples.indexOf(wanted);
     if (idx < 0) throw new FlauraError('PGX_VCF_SAMPLE_UNKNOWN', 400, `sample "${wanted}" is not in the VCF (samples: ${samples.join(', ')})`);
