@@ -64,6 +64,11 @@ export interface GeneCall {
   reportedPhenotype?: string;
 }
 
+/** A lab's phenotype without diplotype (an outside call): phenotyped, recommended and annotated as such. */
+export function isPhenotypeOnly(call: GeneCall): call is GeneCall & { reportedPhenotype: string } {
+  return Boolean(call.reportedPhenotype) && call.diplotypes.length === 0;
+}
+
 /** Stage 3 output: a gene's phenotype(s) for the diplotype(s) of a call. */
 export interface GenePhenotype {
   gene: string;

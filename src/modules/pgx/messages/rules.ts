@@ -2,6 +2,7 @@
 // against the gene results and drug results of one run, each message attached to the call or drug it concerns.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isPhenotypeOnly } from '../model.ts';
 import type { GeneCall, PgxWarning } from '../model.ts';
 import { DEFAULT_PGX_DATA_DIR } from '../phenotype/knowledge.ts';
 import type { GeneResult } from '../phenotype/types.ts';
@@ -106,7 +107,7 @@ export function callMatches(rule: MessageRule, call: GeneCall, result?: GeneResu
   if (rule.phased !== undefined && call.phased !== rule.phased) return false;
   if (rule.combination && !call.diplotypes.some((d) => d.combination)) return false;
   if (rule.severalDiplotypesOneResult && !(call.diplotypes.length > 1 && distinctLookupKeys(result) === 1)) return false;
-  if (rule.phenotypeSeveralScores && !(call.reportedPhenotype !== undefined && call.diplotypes.length === 0 && distinctLookupKeys(result) > 1)) return false;
+  if (rule.phenotypeSeveralScores && !(isPhenotypeOnly(call) && distinctLookupKeys(result) > 1)) return false;
   if (rule.diplotypes) {
     if (rule.kind === 'ambiguity' && (call.source !== 'vcf' || call.phased)) return false;
     if (!call.diplotypes.some((d) => rule.diplotypes!.some((p) => samePair(d.allele1, d.allele2, p)))) return false;

@@ -1,4 +1,5 @@
 // Stage 3 (pure): GeneCall → phenotype(s), activity score and lookup key, exactly as the gene's table defines them.
+import { isPhenotypeOnly } from '../model.ts';
 import type { GeneCall, GenePhenotype, PgxWarning } from '../model.ts';
 import { derivePhenotype } from './derive.ts';
 import type { PhenotypeKnowledge } from './knowledge.ts';
@@ -158,7 +159,7 @@ export function phenotypeGene(call: GeneCall, knowledge: PhenotypeKnowledge, opt
   const table = knowledge.tables.get(gene);
   const presence = knowledge.allelePresence[gene];
   let phenotypes: GenePhenotype[];
-  if (call.reportedPhenotype && call.diplotypes.length === 0) {
+  if (isPhenotypeOnly(call)) {
     phenotypes = reportedPhenotype(table, gene, call.reportedPhenotype, warnings);
   } else if (table && usesLowestFunction(call, table)) {
     phenotypes = [lowestFunctionPhenotype(call, table, options, warnings)];
@@ -178,8 +179,7 @@ export function phenotypeGene(call: GeneCall, knowledge: PhenotypeKnowledge, opt
   }
   phenotypes = distinct(phenotypes);
   // A phenotype-only report with several scores has said so already (PHENOTYPE_SEVERAL_SCORES).
-  const reportOnly = call.reportedPhenotype !== undefined && call.diplotypes.length === 0;
-  if (!presence && !reportOnly && new Set(phenotypes.map((p) => p.lookupKey)).size > 1) {
+  if (!presence && !isPhenotypeOnly(call) && new Set(phenotypes.map((p) => p.lookupKey)).size > 1) {
     warnings.push({ code: 'AMBIGUOUS_PHENOTYPE', message: `${gene}: the tied diplotypes give different results (${phenotypes.map((p) => `${p.diplotype ?? '?'} → ${p.phenotype}`).join('; ')}); all are kept.` });
   }
   return { gene, call, phenotypes, warnings };

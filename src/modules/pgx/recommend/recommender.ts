@@ -1,4 +1,5 @@
 // Stage 5 (pure): the patient's lookup keys → matching CPIC and DPWG recommendation rows per drug.
+import { isPhenotypeOnly } from '../model.ts';
 import type { GenePhenotype, PgxWarning } from '../model.ts';
 import { canonicalDiplotype } from '../phenotype/table.ts';
 import { NO_RESULT } from '../phenotype/types.ts';
@@ -83,8 +84,7 @@ export function recommendDrug(drug: string, genes: readonly GeneResult[], knowle
   for (const gene of allGenes) {
     const r = genes.find((g) => g.gene === gene);
     // A phenotype-only outside call with several scores gets PharmCAT's own note (message rule pcat-score-multimatch).
-    const reportOnly = r?.call.reportedPhenotype !== undefined && r.call.diplotypes.length === 0;
-    if (r && !reportOnly && new Set(r.phenotypes.map((p) => p.lookupKey)).size > 1 && !gene.startsWith('HLA-') && gene !== 'CYP4F2') {
+    if (r && !isPhenotypeOnly(r.call) && new Set(r.phenotypes.map((p) => p.lookupKey)).size > 1 && !gene.startsWith('HLA-') && gene !== 'CYP4F2') {
       warnings.push({ code: 'AMBIGUOUS_PHENOTYPE', message: `${gene} has more than one possible result; recommendations for each are listed.` });
     }
   }

@@ -20,12 +20,20 @@ export function parseBooleanOption(name: string, value: unknown, expression?: st
   throw new FlauraError('PGX_IMPORT_BAD_PARAMETERS', 400, `${name} must be true or false (got ${shown})`, { type: 'invalid', expression: [expression ?? name] });
 }
 
+const partialGenesByDir = new Map<string, ReadonlySet<string>>();
+
 /**
  * Genes a VCF is called for only on request and only in part (CYP2D6: SNVs/indels, no copy number), from the allele
  * definitions' `optIn` list. A stored outside call of such a gene is preferred over a VCF call of it.
  */
 export function partialVcfGenes(dataDir: string = DEFAULT_PGX_DATA_DIR): ReadonlySet<string> {
-  return new Set(loadAlleleDefinitions(join(dataDir, 'alleles')).index.optIn?.map((o) => o.gene) ?? []);
+  // Read on every PGx summary and CDS hook request: built once per data folder.
+  let genes = partialGenesByDir.get(dataDir);
+  if (!genes) {
+    genes = new Set(loadAlleleDefinitions(join(dataDir, 'alleles')).index.optIn?.map((o) => o.gene) ?? []);
+    partialGenesByDir.set(dataDir, genes);
+  }
+  return genes;
 }
 
 /** The warning codes partial VCF calls carry (CYP2D6_COPY_NUMBER_NOT_ASSESSED), to point them out in summaries. */
