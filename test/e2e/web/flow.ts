@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 export const DEMO_PASSWORD = 'flaura-demo';
 
 /** Signs in through the app's button and the server's own SMART login page; ends back in the app. */
-export async function signIn(page: Page, baseUrl: string, username: string, arriveTimeoutMs = 30_000): Promise<void> {
+export async function signIn(page: Page, baseUrl: string, username: string): Promise<void> {
   await page.goto(baseUrl);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL((u) => u.pathname.startsWith('/auth/'));
@@ -19,7 +19,7 @@ export async function signIn(page: Page, baseUrl: string, username: string, arri
   const approve = page.getByRole('button', { name: /allow|approve|authori[sz]e|continue/i });
   if (new URL(page.url()).pathname.startsWith('/auth/') && (await approve.count()) > 0) await approve.first().click();
   try {
-    await page.waitForURL((u) => u.pathname === '/patients' || u.pathname === '/portal', { timeout: arriveTimeoutMs });
+    await page.waitForURL((u) => u.pathname === '/patients' || u.pathname === '/portal', { timeout: 30_000 });
   } catch (err) {
     const text = ((await page.locator('body').textContent().catch(() => '')) ?? '').replace(/\s+/g, ' ').slice(0, 400);
     throw new Error(`${username} did not arrive in the app (at ${page.url()}): ${text}`, { cause: err });
